@@ -1,0 +1,47 @@
+"""The JSON API at /api/v1/: django-ninja, OpenAPI 3 at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, django_auth
+
+from bastion.core.api import router as core_router
+from bastion.core.services.accounts import token_authenticate
+
+
+class DeviceToken(HttpBearer):
+    """`Authorization: Bearer bst_…`, a token created on the user's page."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Bastion API",
+    version="1",
+    urls_namespace="api",
+    auth=[DeviceToken(), django_auth],
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    detail = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+api.add_router("/", core_router)
+__all__ = ["api"]

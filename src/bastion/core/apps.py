@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "bastion.core"
+    label = "core"
+    verbose_name = _("Organisation and accounts")
+    # What each role may do in this app's area; roles_sync merges every app's map.
+    role_permissions = {
+        "county_admin": [
+            "view_orgunit", "add_orgunit", "change_orgunit", "export_orgunit",
+            "view_institution", "add_institution", "change_institution",
+            "view_unitcontact", "add_unitcontact", "change_unitcontact", "delete_unitcontact",
+            "view_user", "manage_accounts", "view_auditevent",
+        ],
+        "hq_staff": [
+            "view_orgunit", "add_orgunit", "change_orgunit", "export_orgunit",
+            "view_institution", "add_institution", "change_institution",
+            "view_unitcontact", "add_unitcontact", "change_unitcontact", "delete_unitcontact",
+        ],
+        "working_group": ["view_orgunit", "export_orgunit", "view_institution", "view_unitcontact"],
+        "township_cadre": [
+            "view_orgunit", "add_orgunit", "change_orgunit", "export_orgunit",
+            "view_institution", "add_institution", "change_institution",
+            "view_unitcontact", "add_unitcontact", "change_unitcontact", "delete_unitcontact",
+        ],
+        "village_cadre": [
+            "view_orgunit", "add_orgunit", "change_orgunit",
+            "view_institution", "view_unitcontact", "add_unitcontact", "change_unitcontact", "delete_unitcontact",
+        ],
+        "checkpoint_staff": ["view_orgunit", "view_institution"],
+        "volunteer": ["view_orgunit"],
+        "observer": ["view_orgunit", "view_institution", "view_unitcontact", "export_orgunit"],
+    }

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from bastion.core.roles import role_label
+
+# (url name, label, permission needed or None)
+NAVIGATION = [
+    ("core:home", _("Home"), None),
+    ("core:tree", _("Org units"), "core.view_orgunit"),
+    ("core:institutions", _("Institutions"), "core.view_institution"),
+    ("core:users", _("Accounts"), "core.manage_accounts"),
+    ("core:audit", _("Audit log"), "core.view_auditevent"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "nav_items": [(name, label) for name, label, perm in NAVIGATION if perm is None or user.has_perm(perm)],
+        "user_roles": ", ".join(role_label(g.name) for g in user.groups.all()),
+        "user_scope": ", ".join(u.display_name for u in user.scope_units.all()) if not user.is_superuser else _("everything"),
+    }

@@ -1,0 +1,73 @@
+"""The user's org-unit scope, applied to any queryset.
+
+A scope is one or more subtrees. Superusers see everything; a user with no
+scope sees nothing. Every selector goes through ``scoped``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from bastion.core.models.orgunits import OrgUnit, subtree_upper_bound
+
+if TYPE_CHECKING:
+    from bastion.core.models.accounts import User
+
+M = TypeVar("M", bound=Model)
+
+_CACHE_ATTR = "_bastion_scope_paths"
+
+
+def scope_paths(user: Any) -> list[str] | None:
+    """Paths of the user's scope roots, nested ones removed; None means unlimited."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    if user.is_superuser:
+        return None
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        from bastion.core.models.accounts import UserScope
+
+        paths = sorted(UserScope.objects.filter(user=user).values_list("org_unit__path", flat=True))
+        cached = []
+        for path in paths:
+            if not any(path.startswith(kept) for kept in cached):
+                cached.append(path)
+        setattr(user, _CACHE_ATTR, cached)
+    return list(cached)
+
+
+def forget_scope(user: Any) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def paths_q(paths: list[str], field: str = "") -> Q:
+    """Q matching rows whose ``field`` unit lies in any of the subtrees at ``paths``."""
+    prefix = f"{field}__path" if field else "path"
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{prefix}__gte": path, f"{prefix}__lt": subtree_upper_bound(path)})
+    return query
+
+
+def scoped(queryset: QuerySet[M], user: User | Any, field: str = "org_unit") -> QuerySet[M]:
+    """Restrict ``queryset`` to rows whose org unit (``field``; "" for OrgUnit itself) is in scope."""
+    paths = scope_paths(user)
+    if paths is None:
+        return queryset
+    return queryset.filter(paths_q(paths, field))
+
+
+def unit_in_scope(user: User | Any, unit: OrgUnit) -> bool:
+    paths = scope_paths(user)
+    return paths is None or any(unit.path.startswith(path) for path in paths)
+
+
+def require_unit_in_scope(user: User | Any, unit: OrgUnit) -> None:
+    """Refuse, as not found, a unit the user may not see."""
+    if not unit_in_scope(user, unit):
+        raise Http404("not in scope")

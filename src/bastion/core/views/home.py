@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from bastion.core import selectors
+from bastion.core.models import OrgUnit
+from bastion.core.views.helpers import AuthedRequest
+
+
+@login_required
+def home(request: AuthedRequest) -> HttpResponse:
+    roots = list(selectors.orgunit_roots_for_user(request.user))
+    summaries = []
+    for root in roots[:5]:
+        counts = selectors.orgunit_subtree_counts(root, active_only=True)
+        summaries.append((root, [(label, counts[value]) for value, label in OrgUnit.Kind.choices if counts.get(value)]))
+    return render(request, "core/home.html", {"summaries": summaries, "more_roots": len(roots) > 5})

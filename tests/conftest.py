@@ -1,0 +1,87 @@
+"""Personas and a small world: one county, two townships, a village in each.
+
+- ``county_admin``: county HQ admin, scope the whole county
+- ``township_cadre``: scope township A
+- ``village_cadre_b``: a village cadre of the *other* township (B)
+- ``volunteer``: scope village A, read-only role
+- ``anonymous``: a client that never signed in
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from bastion.core.models import Institution, OrgUnit, User
+from bastion.core.roles import roles_sync
+from tests import factories
+
+
+@dataclass
+class World:
+    county: OrgUnit
+    township_a: OrgUnit
+    township_b: OrgUnit
+    village_a: OrgUnit
+    village_b: OrgUnit
+    compound_b: OrgUnit
+    clinic_a: Institution
+    clinic_b: Institution
+
+
+@pytest.fixture
+def roles(db: None) -> None:
+    roles_sync()
+
+
+@pytest.fixture
+def world(roles: None) -> World:
+    county = factories.unit(None, "木垒哈萨克自治县", division_code="652328000000")
+    township_a = factories.unit(county, "木垒镇", division_code="652328100000")
+    township_b = factories.unit(county, "东城镇", division_code="652328102000")
+    village_a = factories.unit(township_a, "水磨沟村", division_code="652328101200", kind=OrgUnit.Kind.VILLAGE)
+    village_b = factories.unit(township_b, "沈家沟村", division_code="652328102200", kind=OrgUnit.Kind.VILLAGE)
+    compound_b = factories.unit(village_b, "沈家沟一号小区")
+    return World(
+        county=county,
+        township_a=township_a,
+        township_b=township_b,
+        village_a=village_a,
+        village_b=village_b,
+        compound_b=compound_b,
+        clinic_a=factories.institution(village_a, "水磨沟村卫生室"),
+        clinic_b=factories.institution(village_b, "沈家沟村卫生室"),
+    )
+
+
+@pytest.fixture
+def county_admin(world: World) -> User:
+    return factories.account("county_admin", world.county, username="alice")
+
+
+@pytest.fixture
+def township_cadre(world: World) -> User:
+    return factories.account("township_cadre", world.township_a, username="bob")
+
+
+@pytest.fixture
+def village_cadre_b(world: World) -> User:
+    return factories.account("village_cadre", world.village_b, username="charlie")
+
+
+@pytest.fixture
+def volunteer(world: World) -> User:
+    return factories.account("volunteer", world.village_a, username="dora")
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def anonymous() -> Client:
+    return Client()

@@ -1,0 +1,42 @@
+"""Factories for the records tests build; services do the writing so paths and audit stay true."""
+
+from __future__ import annotations
+
+import itertools
+
+from bastion.core.models import Institution, OrgUnit, User
+from bastion.core.services.accounts import user_create
+from bastion.core.services.orgunits import institution_create, orgunit_create
+
+_numbers = itertools.count(1)
+
+CHILD_KIND = {
+    None: OrgUnit.Kind.COUNTY,
+    OrgUnit.Kind.COUNTY: OrgUnit.Kind.TOWNSHIP,
+    OrgUnit.Kind.TOWNSHIP: OrgUnit.Kind.VILLAGE,
+    OrgUnit.Kind.VILLAGE: OrgUnit.Kind.COMPOUND,
+    OrgUnit.Kind.COMMUNITY: OrgUnit.Kind.COMPOUND,
+    OrgUnit.Kind.COMPOUND: OrgUnit.Kind.BUILDING,
+    OrgUnit.Kind.BUILDING: OrgUnit.Kind.TEN_HOUSEHOLD,
+}
+
+
+def unit(parent: OrgUnit | None = None, name: str | None = None, kind: str | None = None, **kwargs: object) -> OrgUnit:
+    kind = kind or CHILD_KIND[parent.kind if parent else None]
+    return orgunit_create(
+        by=None, parent=parent, kind=kind, name=name or f"{kind}-{next(_numbers)}", **kwargs  # type: ignore[arg-type]
+    )
+
+
+def institution(org_unit: OrgUnit, name: str | None = None, kind: str = Institution.Kind.MEDICAL) -> Institution:
+    return institution_create(by=None, org_unit=org_unit, kind=kind, name=name or f"institution-{next(_numbers)}")
+
+
+def account(role: str, *scope: OrgUnit, username: str | None = None) -> User:
+    return user_create(
+        by=None,
+        username=username or f"{role}-{next(_numbers)}",
+        password="A-good-long-passphrase-2020",
+        role=role,
+        scope_units=list(scope),
+    )
