@@ -24,7 +24,11 @@ CHILD_KIND = {
 def unit(parent: OrgUnit | None = None, name: str | None = None, kind: str | None = None, **kwargs: object) -> OrgUnit:
     kind = kind or CHILD_KIND[parent.kind if parent else None]
     return orgunit_create(
-        by=None, parent=parent, kind=kind, name=name or f"{kind}-{next(_numbers)}", **kwargs  # type: ignore[arg-type]
+        by=None,
+        parent=parent,
+        kind=kind,
+        name=name or f"{kind}-{next(_numbers)}",
+        **kwargs,  # type: ignore[arg-type]
     )
 
 

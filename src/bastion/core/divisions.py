@@ -61,7 +61,9 @@ def normalise_county_code(code: str) -> str:
         return code
     if re.fullmatch(r"\d{6}0{6}", code):
         return code[:6]
-    raise DivisionError(_("A county's division code has 6 digits (or 12 ending in 000000), not %(code)s.") % {"code": code})
+    raise DivisionError(
+        _("A county's division code has 6 digits (or 12 ending in 000000), not %(code)s.") % {"code": code}
+    )
 
 
 def _open(db_path: Path) -> sqlite3.Connection:

@@ -68,8 +68,10 @@ class ContactForm(forms.Form):
             raise forms.ValidationError(_("This is not a phone number.")) from exc
         if not phonenumbers.is_valid_number(number):
             raise forms.ValidationError(_("This is not a valid phone number."))
-        return str(number.national_number) if number.country_code == 86 else phonenumbers.format_number(
-            number, phonenumbers.PhoneNumberFormat.E164
+        return (
+            str(number.national_number)
+            if number.country_code == 86
+            else phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
         )
 
 

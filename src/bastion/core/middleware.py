@@ -1,7 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Callable
 
 from django.http import HttpRequest, HttpResponse
 

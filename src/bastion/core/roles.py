@@ -41,9 +41,7 @@ def role_permission_map() -> dict[str, set[tuple[str, str]]]:
 def roles_sync() -> dict[str, Group]:
     """Create one group per role and give it exactly its permissions."""
     wanted = role_permission_map()
-    all_perms = {
-        (p.content_type.app_label, p.codename): p for p in Permission.objects.select_related("content_type")
-    }
+    all_perms = {(p.content_type.app_label, p.codename): p for p in Permission.objects.select_related("content_type")}
     groups: dict[str, Group] = {}
     for code, pairs in wanted.items():
         group, _created = Group.objects.get_or_create(name=code)

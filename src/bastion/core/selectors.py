@@ -14,13 +14,7 @@ from bastion.core.scope import paths_q, scope_paths, scoped
 
 
 def _count_of(model: Any, fk: str) -> Coalesce:
-    counts = (
-        model.objects.filter(**{fk: OuterRef("pk")})
-        .order_by()
-        .values(fk)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    counts = model.objects.filter(**{fk: OuterRef("pk")}).order_by().values(fk).annotate(n=Count("pk")).values("n")
     return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
@@ -34,7 +28,9 @@ def orgunit_get_for_user(user: User, unit_id: int) -> OrgUnit:
 
 def with_counts(units: QuerySet[OrgUnit]) -> QuerySet[OrgUnit]:
     """Annotate child and institution counts as subqueries (one query, whatever the size)."""
-    return units.annotate(child_count=_count_of(OrgUnit, "parent"), institution_count=_count_of(Institution, "org_unit"))
+    return units.annotate(
+        child_count=_count_of(OrgUnit, "parent"), institution_count=_count_of(Institution, "org_unit")
+    )
 
 
 def orgunit_roots_for_user(user: User) -> QuerySet[OrgUnit]:

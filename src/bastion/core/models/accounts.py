@@ -11,7 +11,7 @@ class User(AbstractUser):
     """A person's account. What it may see is the union of its scopes' subtrees."""
 
     display_name = models.CharField(_("display name"), max_length=60, blank=True)
-    scope_units = models.ManyToManyField(
+    scope_units: models.ManyToManyField[OrgUnit, UserScope] = models.ManyToManyField(
         OrgUnit, through="UserScope", related_name="scoped_users", blank=True, verbose_name=_("scope")
     )
 
@@ -30,6 +30,9 @@ class UserScope(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "org_unit"], name="userscope_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.org_unit_id}"
 
 
 class ApiToken(models.Model):

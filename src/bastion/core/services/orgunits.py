@@ -63,7 +63,7 @@ def _validate_unit(
         if not DIVISION_CODE_RE.match(division_code):
             errors["division_code"] = _("A division code has exactly 12 digits.")
         else:
-            clash = OrgUnit.objects.filter(division_code=division_code).exclude(pk=exclude_pk).first()
+            clash = OrgUnit.objects.filter(division_code=division_code).exclude(pk=exclude_pk or 0).first()
             if clash is not None:
                 errors["division_code"] = _("Division code %(code)s already belongs to %(unit)s.") % {
                     "code": division_code,
@@ -214,7 +214,7 @@ def _validate_institution(*, org_unit: OrgUnit, kind: str, name: str, exclude_pk
         errors["kind"] = _("Unknown kind of institution: %(kind)s.") % {"kind": kind}
     if not name.strip():
         errors["name"] = _("Give the institution a name.")
-    elif Institution.objects.filter(org_unit=org_unit, name=name.strip()).exclude(pk=exclude_pk).exists():
+    elif Institution.objects.filter(org_unit=org_unit, name=name.strip()).exclude(pk=exclude_pk or 0).exists():
         errors["name"] = _("%(unit)s already has an institution named %(name)s.") % {
             "unit": org_unit.display_name,
             "name": name.strip(),

@@ -7,7 +7,7 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,7 +30,7 @@ class SignInView(auth_views.LoginView):
 
 
 @require_POST
-def sign_out(request: AuthedRequest) -> HttpResponse:
+def sign_out(request: AuthedRequest) -> HttpResponseBase:
     if request.user.is_authenticated:
         services.user_record_sign_in(user=request.user, signed_in=False)
     return auth_views.LogoutView.as_view()(request)
@@ -55,7 +55,11 @@ def me(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "core/me.html",
-        {"tokens": selectors.tokens_of(request.user), "token_form": TokenForm(), "new_key": request.session.pop("new_token_key", None)},
+        {
+            "tokens": selectors.tokens_of(request.user),
+            "token_form": TokenForm(),
+            "new_key": request.session.pop("new_token_key", None),
+        },
     )
 
 
@@ -90,7 +94,13 @@ def users(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "core/users.html",
-        {"page": paginate(request, items), "q": q, "role": role, "roles": list(ROLES.items()), "query": query_without_page(request)},
+        {
+            "page": paginate(request, items),
+            "q": q,
+            "role": role,
+            "roles": list(ROLES.items()),
+            "query": query_without_page(request),
+        },
     )
 
 
@@ -122,7 +132,10 @@ def user_create(request: AuthedRequest) -> HttpResponse:
 def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
     account = selectors.user_get_for_user(request.user, user_id)
     form = AccountForm(
-        request.POST or None, initial=user_initial(account), units=selectors.orgunit_choices_for_user(request.user), editing=True
+        request.POST or None,
+        initial=user_initial(account),
+        units=selectors.orgunit_choices_for_user(request.user),
+        editing=True,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -140,4 +153,6 @@ def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("core:users")
-    return render(request, "core/form.html", {"form": form, "title": _("Edit account %(name)s") % {"name": account.username}})
+    return render(
+        request, "core/form.html", {"form": form, "title": _("Edit account %(name)s") % {"name": account.username}}
+    )

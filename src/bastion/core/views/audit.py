@@ -26,4 +26,8 @@ def audit_log(request: AuthedRequest) -> HttpResponse:
         date_to=filters.get("date_to"),
         within=within,
     )
-    return render(request, "core/audit.html", {"form": form, "page": paginate(request, events), "query": query_without_page(request)})
+    return render(
+        request,
+        "core/audit.html",
+        {"form": form, "page": paginate(request, events), "query": query_without_page(request)},
+    )

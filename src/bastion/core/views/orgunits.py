@@ -23,7 +23,12 @@ def tree(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     kind = request.GET.get("kind", "")
     active = ACTIVE_FILTER.get(request.GET.get("active", ""))
-    context: dict[str, object] = {"q": q, "kind": kind, "active": request.GET.get("active", ""), "kinds": OrgUnit.Kind.choices}
+    context: dict[str, object] = {
+        "q": q,
+        "kind": kind,
+        "active": request.GET.get("active", ""),
+        "kinds": OrgUnit.Kind.choices,
+    }
     if q or kind or active is not None:
         results = selectors.orgunit_search(request.user, q=q, kind=kind, active=active)
         context["page"] = paginate(request, results)
@@ -59,7 +64,9 @@ def detail(request: AuthedRequest, unit_id: int) -> HttpResponse:
             "responsible": selectors.responsible_users_of(unit),
             "counts": [(label, counts[value]) for value, label in OrgUnit.Kind.choices if counts.get(value)],
             "institution_counts": [
-                (label, institution_counts[value]) for value, label in Institution.Kind.choices if institution_counts.get(value)
+                (label, institution_counts[value])
+                for value, label in Institution.Kind.choices
+                if institution_counts.get(value)
             ],
             "contact_form": ContactForm(),
         },
@@ -79,7 +86,11 @@ def create(request: AuthedRequest, unit_id: int) -> HttpResponse:
         else:
             messages.success(request, _("%(unit)s was created.") % {"unit": unit.display_name})
             return redirect("core:unit", unit_id=unit.pk)
-    return render(request, "core/unit_form.html", {"form": form, "parent": parent, "title": _("New unit under %(unit)s") % {"unit": parent.display_name}})
+    return render(
+        request,
+        "core/unit_form.html",
+        {"form": form, "parent": parent, "title": _("New unit under %(unit)s") % {"unit": parent.display_name}},
+    )
 
 
 @login_required
@@ -96,7 +107,11 @@ def edit(request: AuthedRequest, unit_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Changes saved."))
             return redirect("core:unit", unit_id=unit.pk)
-    return render(request, "core/unit_form.html", {"form": form, "unit": unit, "title": _("Edit %(unit)s") % {"unit": unit.display_name}})
+    return render(
+        request,
+        "core/unit_form.html",
+        {"form": form, "unit": unit, "title": _("Edit %(unit)s") % {"unit": unit.display_name}},
+    )
 
 
 @login_required
@@ -115,7 +130,11 @@ def move(request: AuthedRequest, unit_id: int) -> HttpResponse:
         else:
             messages.success(request, _("%(unit)s was moved.") % {"unit": unit.display_name})
             return redirect("core:unit", unit_id=unit.pk)
-    return render(request, "core/unit_form.html", {"form": form, "unit": unit, "title": _("Move %(unit)s") % {"unit": unit.display_name}})
+    return render(
+        request,
+        "core/unit_form.html",
+        {"form": form, "unit": unit, "title": _("Move %(unit)s") % {"unit": unit.display_name}},
+    )
 
 
 @require_POST
@@ -140,7 +159,13 @@ def institutions(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "core/institutions.html",
-        {"page": paginate(request, items), "q": q, "kind": kind, "kinds": Institution.Kind.choices, "query": query_without_page(request)},
+        {
+            "page": paginate(request, items),
+            "q": q,
+            "kind": kind,
+            "kinds": Institution.Kind.choices,
+            "query": query_without_page(request),
+        },
     )
 
 
@@ -158,7 +183,11 @@ def institution_create(request: AuthedRequest, unit_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Institution saved."))
             return redirect("core:unit", unit_id=unit.pk)
-    return render(request, "core/unit_form.html", {"form": form, "unit": unit, "title": _("New institution at %(unit)s") % {"unit": unit.display_name}})
+    return render(
+        request,
+        "core/unit_form.html",
+        {"form": form, "unit": unit, "title": _("New institution at %(unit)s") % {"unit": unit.display_name}},
+    )
 
 
 @login_required
@@ -176,7 +205,9 @@ def institution_edit(request: AuthedRequest, institution_id: int) -> HttpRespons
             messages.success(request, _("Changes saved."))
             return redirect("core:unit", unit_id=institution.org_unit_id)
     return render(
-        request, "core/unit_form.html", {"form": form, "unit": institution.org_unit, "title": _("Edit %(name)s") % {"name": institution.name}}
+        request,
+        "core/unit_form.html",
+        {"form": form, "unit": institution.org_unit, "title": _("Edit %(name)s") % {"name": institution.name}},
     )
 
 
@@ -190,7 +221,11 @@ def contact_create(request: AuthedRequest, unit_id: int) -> HttpResponse:
         services.contact_create(by=request.user, org_unit=unit, **form.cleaned_data)
         messages.success(request, _("Contact added."))
         return redirect("core:unit", unit_id=unit.pk)
-    return render(request, "core/unit_form.html", {"form": form, "unit": unit, "title": _("New contact at %(unit)s") % {"unit": unit.display_name}})
+    return render(
+        request,
+        "core/unit_form.html",
+        {"form": form, "unit": unit, "title": _("New contact at %(unit)s") % {"unit": unit.display_name}},
+    )
 
 
 @require_POST

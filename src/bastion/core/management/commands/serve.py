@@ -20,11 +20,18 @@ class Command(BaseCommand):
             self.stdout.write(f"Bastion at http://{options['bind']}/ (Ctrl-C to stop)")
             subprocess.call(
                 [
-                    sys.executable, "-m", "gunicorn", "bastion.wsgi",
-                    "--bind", options["bind"],
-                    "--workers", str(options["web_workers"]),
-                    "--threads", "4",
-                    "--access-logfile", "-",
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "bastion.wsgi",
+                    "--bind",
+                    options["bind"],
+                    "--workers",
+                    str(options["web_workers"]),
+                    "--threads",
+                    "4",
+                    "--access-logfile",
+                    "-",
                 ]
             )
         finally:

@@ -1,0 +1,142 @@
+"""The scope harness: every URL and API operation, walked as a user of village A
+who holds every permission, with the ids of village B's records.
+
+Every later app plugs in by adding, for each new URL keyword argument or API
+path parameter, a builder of an out-of-scope object in ``OUT_OF_SCOPE``. A URL
+with an argument the harness does not know fails the harness: nothing new can
+slip past it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from bastion.core.models import AuditEvent, Institution, Job, OrgUnit, UnitContact, UserScope
+from bastion.core.services.accounts import token_create
+from bastion.core.services.orgunits import contact_create
+from tests import factories
+
+# Text that only village B's records contain: it must never reach the insider.
+B_MARKERS = ("沈家沟", "东城镇", "charlie")
+
+# Builders of an object of village B for each URL kwarg / API path parameter.
+OUT_OF_SCOPE: dict[str, Callable[[Any], int]] = {}
+
+
+def out_of_scope(name: str) -> Callable[[Callable[[Any], int]], Callable[[Any], int]]:
+    def register(builder: Callable[[Any], int]) -> Callable[[Any], int]:
+        OUT_OF_SCOPE[name] = builder
+        return builder
+
+    return register
+
+
+@dataclass
+class Outsider:
+    """Village B's side of the world, with the records the harness points at."""
+
+    world: Any
+    cadre: Any
+
+
+@out_of_scope("unit_id")
+def _unit(b: Outsider) -> int:
+    return int(b.world.village_b.pk)
+
+
+@out_of_scope("institution_id")
+def _institution(b: Outsider) -> int:
+    return int(b.world.clinic_b.pk)
+
+
+@out_of_scope("contact_id")
+def _contact(b: Outsider) -> int:
+    return contact_create(
+        by=b.cadre, org_unit=b.world.village_b, name="沈家沟联系人", title="十户长", phone="13800000000"
+    ).pk
+
+
+@out_of_scope("user_id")
+def _user(b: Outsider) -> int:
+    return int(b.cadre.pk)
+
+
+@out_of_scope("token_id")
+def _token(b: Outsider) -> int:
+    return token_create(by=b.cadre, name="沈家沟 phone")[0].pk
+
+
+@out_of_scope("job_id")
+def _job(b: Outsider) -> int:
+    return Job.objects.create(kind="orgunit_import", created_by=b.cadre, org_unit=b.world.village_b).pk
+
+
+# URL names outside the harness, each with its reason.
+EXEMPT_URL_NAMES = {
+    "login": "public: the sign-in page",
+    "logout": "only ends the caller's own session",
+    "set_language": "public: the language switch",
+    "javascript_catalog": "public: translations for scripts",
+}
+EXEMPT_NAMESPACES = {
+    "admin": "Django admin: superusers only (is_staff is never given to scoped users); tested separately",
+    "api": "walked through the OpenAPI schema instead",
+}
+
+
+def url_patterns() -> Iterator[tuple[str, list[str]]]:
+    """(name to reverse, keyword argument names) for every named URL of the project."""
+
+    def walk(patterns: list[Any], namespace: str) -> Iterator[tuple[str, list[str]]]:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in EXEMPT_NAMESPACES:
+                    continue
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                yield from walk(entry.url_patterns, inner)
+            elif isinstance(entry, URLPattern) and entry.name:
+                if entry.name in EXEMPT_URL_NAMES and not namespace:
+                    continue
+                converters = getattr(entry.pattern, "converters", {})
+                fixed = set((entry.default_args or {}).keys())
+                yield f"{namespace}{entry.name}", [k for k in converters if k not in fixed]
+
+    yield from walk(get_resolver().url_patterns, "")
+
+
+def snapshot_of_b(world: Any) -> dict[str, Any]:
+    """What must not change when the insider aims at village B."""
+    low, high = world.township_b.subtree_bounds
+    in_b = {"org_unit__path__gte": low, "org_unit__path__lt": high}
+    return {
+        "units": list(
+            OrgUnit.objects.filter(path__gte=low, path__lt=high).values_list("pk", "name", "path", "is_active", "kind")
+        ),
+        "institutions": list(Institution.objects.filter(**in_b).values_list("pk", "name", "kind", "is_active")),
+        "contacts": list(UnitContact.objects.filter(**in_b).values_list("pk", "name")),
+        "scopes": list(UserScope.objects.filter(**in_b).values_list("pk", "user_id", "org_unit_id")),
+        "audit": AuditEvent.objects.filter(org_path__gte=low, org_path__lt=high).count(),
+        "tokens": list(b_tokens(world)),
+    }
+
+
+def b_tokens(world: Any) -> Iterator[tuple[int, Any]]:
+    from bastion.core.models import ApiToken
+
+    for token in ApiToken.objects.filter(user__scopes__org_unit=world.village_b):
+        yield token.pk, token.revoked_at
+
+
+def insider_with_every_permission(world: Any) -> Any:
+    """A user of village A whose role holds every permission: only the scope stands in the way."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.get_or_create(name="harness_everything")
+    group.permissions.set(Permission.objects.all())
+    user = factories.account("observer", world.village_a, username="insider")
+    user.groups.add(group)
+    return user
