@@ -28,7 +28,7 @@ def unit(parent: OrgUnit | None = None, name: str | None = None, kind: str | Non
         parent=parent,
         kind=kind,
         name=name or f"{kind}-{next(_numbers)}",
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import polib  # type: ignore[import-untyped]
+import polib
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 

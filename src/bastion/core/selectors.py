@@ -185,7 +185,7 @@ def audit_events_for_user(
 
 
 def job_get_for_user(user: User, job_id: int) -> Job:
-    return get_object_or_404(Job, pk=job_id, created_by=user)
+    return get_object_or_404(Job.objects.defer("input_data"), pk=job_id, created_by=user)
 
 
 def orgunit_choices_for_user(user: User, *, levels: int = 3, within: OrgUnit | None = None) -> QuerySet[OrgUnit]:
