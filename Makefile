@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIVISION ?= 652328
-export DJANGO_SETTINGS_MODULE ?= bastion.settings
 
 .PHONY: run install test lint typecheck unit e2e bench messages clean
 
@@ -48,16 +47,16 @@ typecheck:
 	$(BIN)/mypy
 
 unit:
-	$(BIN)/pytest
+	$(BIN)/pytest --ds=bastion.test_settings
 
 e2e: install
-	$(BIN)/pytest tests/e2e -p no:randomly --no-header -q -o addopts="" --ds=bastion.test_settings
+	$(BIN)/pytest tests/e2e --no-header -q -o addopts="" --ds=bastion.test_settings
 
 bench: install
 	$(BIN)/python -m bench
 
 messages: install
-	cd src/bastion && ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete --ignore '*/migrations/*'
+	cd src/bastion && BASTION_DEBUG=1 DJANGO_SETTINGS_MODULE=bastion.settings ../../$(BIN)/django-admin makemessages -l zh_Hans -l en --no-obsolete --ignore '*/migrations/*'
 	$(BIN)/python -m bastion.core.i18n check
 
 clean:
