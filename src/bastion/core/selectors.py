@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -78,18 +79,31 @@ def orgunit_search(
 
 
 def orgunit_subtree_counts(unit: OrgUnit, *, active_only: bool = False) -> dict[str, int]:
-    """How many units of each kind lie below ``unit`` (itself excluded)."""
+    """How many units of each kind lie below ``unit`` (itself excluded).
+
+    One parametrized statement instead of a queryset: this aggregate runs on
+    every unit page, dashboard and API count, and the ORM's fixed cost of about
+    0.3 ms per query made it 1.5-1.7x the bare statement for a prefecture
+    (bench/README.md). It reads only the path index range, so the scope rule
+    is the caller's: ``unit`` comes from a scoped getter.
+    """
     low, high = unit.subtree_bounds
-    units = OrgUnit.objects.filter(path__gt=low, path__lt=high)
+    connection = connections[OrgUnit.objects.db]
+    table = connection.ops.quote_name(OrgUnit._meta.db_table)
+    sql = f"SELECT kind, COUNT(*) FROM {table} WHERE path > %s AND path < %s"  # noqa: S608 (table name only)
+    params: list[str | bool] = [low, high]
     if active_only:
-        units = units.filter(is_active=True)
-    return dict(units.order_by().values_list("kind").annotate(n=Count("pk")))
+        sql += " AND is_active = %s"
+        params.append(True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " GROUP BY kind", params)
+        return dict(cursor.fetchall())
 
 
 def institution_subtree_counts(unit: OrgUnit) -> dict[str, int]:
     low, high = unit.subtree_bounds
     institutions = Institution.objects.filter(org_unit__path__gte=low, org_unit__path__lt=high)
-    return dict(institutions.order_by().values_list("kind").annotate(n=Count("pk")))
+    return dict(institutions.order_by().values_list("kind").annotate(n=Count("*")))
 
 
 def institutions_for_user(
