@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +15,7 @@ from bastion.core import selectors
 from bastion.core.forms import AccountForm, TokenForm, user_initial
 from bastion.core.roles import ROLES
 from bastion.core.services import accounts as services
-from bastion.core.views.helpers import AuthedRequest, apply_errors, paginate, query_without_page
+from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page
 
 
 class SignInView(auth_views.LoginView):
@@ -108,22 +107,21 @@ def users(request: AuthedRequest) -> HttpResponse:
 @permission_required("core.manage_accounts", raise_exception=True)
 def user_create(request: AuthedRequest) -> HttpResponse:
     form = AccountForm(request.POST or None, units=selectors.orgunit_choices_for_user(request.user))
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user = services.user_create(
-                by=request.user,
-                username=data["username"],
-                password=data["password"],
-                role=data["role"],
-                scope_units=list(data["scope_units"]),
-                display_name=data["display_name"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Account %(name)s was created.") % {"name": user.username})
-            return redirect("core:users")
+    user = form_submit(
+        request,
+        form,
+        lambda data: services.user_create(
+            by=request.user,
+            username=data["username"],
+            password=data["password"],
+            role=data["role"],
+            scope_units=list(data["scope_units"]),
+            display_name=data["display_name"],
+        ),
+    )
+    if user is not None:
+        messages.success(request, _("Account %(name)s was created.") % {"name": user.username})
+        return redirect("core:users")
     return render(request, "core/form.html", {"form": form, "title": _("New account")})
 
 
@@ -137,22 +135,21 @@ def user_edit(request: AuthedRequest, user_id: int) -> HttpResponse:
         units=selectors.orgunit_choices_for_user(request.user),
         editing=True,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.user_update(
-                by=request.user,
-                user=account,
-                role=data["role"],
-                scope_units=list(data["scope_units"]),
-                display_name=data["display_name"],
-                is_active=data["is_active"],
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("core:users")
+    updated = form_submit(
+        request,
+        form,
+        lambda data: services.user_update(
+            by=request.user,
+            user=account,
+            role=data["role"],
+            scope_units=list(data["scope_units"]),
+            display_name=data["display_name"],
+            is_active=data["is_active"],
+        ),
+    )
+    if updated is not None:
+        messages.success(request, _("Changes saved."))
+        return redirect("core:users")
     return render(
         request, "core/form.html", {"form": form, "title": _("Edit account %(name)s") % {"name": account.username}}
     )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,6 +12,7 @@ from django.http import HttpRequest
 from bastion.core.models import User
 
 PAGE_SIZE = 50
+T = TypeVar("T")
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:
@@ -20,6 +22,17 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, exc.messages)
+
+
+def form_submit(request: HttpRequest, form: forms.Form, action: Callable[[dict[str, Any]], T]) -> T | None:
+    """Hand a posted, valid form to its service; None (with the errors on the form) otherwise."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except ValidationError as exc:
+        apply_errors(form, exc)
+        return None
 
 
 def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page[Any]:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,7 +11,7 @@ from bastion.core import selectors
 from bastion.core.forms import ContactForm, InstitutionForm, OrgUnitForm, OrgUnitMoveForm
 from bastion.core.models import Institution, OrgUnit
 from bastion.core.services import orgunits as services
-from bastion.core.views.helpers import AuthedRequest, apply_errors, paginate, query_without_page
+from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page
 
 ACTIVE_FILTER = {"1": True, "0": False}
 
@@ -78,14 +77,10 @@ def detail(request: AuthedRequest, unit_id: int) -> HttpResponse:
 def create(request: AuthedRequest, unit_id: int) -> HttpResponse:
     parent = selectors.orgunit_get_for_user(request.user, unit_id)
     form = OrgUnitForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            unit = services.orgunit_create(by=request.user, parent=parent, **form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("%(unit)s was created.") % {"unit": unit.display_name})
-            return redirect("core:unit", unit_id=unit.pk)
+    unit = form_submit(request, form, lambda data: services.orgunit_create(by=request.user, parent=parent, **data))
+    if unit is not None:
+        messages.success(request, _("%(unit)s was created.") % {"unit": unit.display_name})
+        return redirect("core:unit", unit_id=unit.pk)
     return render(
         request,
         "core/unit_form.html",
@@ -99,14 +94,12 @@ def edit(request: AuthedRequest, unit_id: int) -> HttpResponse:
     unit = selectors.orgunit_get_for_user(request.user, unit_id)
     initial = {f: getattr(unit, f) for f in ("kind", "name", "short_name", "division_code", "sort_order")}
     form = OrgUnitForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.orgunit_update(by=request.user, unit=unit, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("core:unit", unit_id=unit.pk)
+    if (
+        form_submit(request, form, lambda data: services.orgunit_update(by=request.user, unit=unit, data=data))
+        is not None
+    ):
+        messages.success(request, _("Changes saved."))
+        return redirect("core:unit", unit_id=unit.pk)
     return render(
         request,
         "core/unit_form.html",
@@ -122,14 +115,14 @@ def move(request: AuthedRequest, unit_id: int) -> HttpResponse:
         path__gte=unit.path, path__lt=unit.subtree_bounds[1]
     )
     form = OrgUnitMoveForm(request.POST or None, units=candidates)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.orgunit_move(by=request.user, unit=unit, new_parent=form.cleaned_data["new_parent"])
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("%(unit)s was moved.") % {"unit": unit.display_name})
-            return redirect("core:unit", unit_id=unit.pk)
+    if (
+        form_submit(
+            request, form, lambda data: services.orgunit_move(by=request.user, unit=unit, new_parent=data["new_parent"])
+        )
+        is not None
+    ):
+        messages.success(request, _("%(unit)s was moved.") % {"unit": unit.display_name})
+        return redirect("core:unit", unit_id=unit.pk)
     return render(
         request,
         "core/unit_form.html",
@@ -174,15 +167,18 @@ def institutions(request: AuthedRequest) -> HttpResponse:
 def institution_create(request: AuthedRequest, unit_id: int) -> HttpResponse:
     unit = selectors.orgunit_get_for_user(request.user, unit_id)
     form = InstitutionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "is_active"}
-        try:
-            services.institution_create(by=request.user, org_unit=unit, **data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Institution saved."))
-            return redirect("core:unit", unit_id=unit.pk)
+    if (
+        form_submit(
+            request,
+            form,
+            lambda data: services.institution_create(
+                by=request.user, org_unit=unit, kind=data["kind"], name=data["name"], note=data["note"]
+            ),
+        )
+        is not None
+    ):
+        messages.success(request, _("Institution saved."))
+        return redirect("core:unit", unit_id=unit.pk)
     return render(
         request,
         "core/unit_form.html",
@@ -196,14 +192,14 @@ def institution_edit(request: AuthedRequest, institution_id: int) -> HttpRespons
     institution = selectors.institution_get_for_user(request.user, institution_id)
     initial = {f: getattr(institution, f) for f in ("kind", "name", "note", "is_active")}
     form = InstitutionForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.institution_update(by=request.user, institution=institution, data=form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("core:unit", unit_id=institution.org_unit_id)
+    if (
+        form_submit(
+            request, form, lambda data: services.institution_update(by=request.user, institution=institution, data=data)
+        )
+        is not None
+    ):
+        messages.success(request, _("Changes saved."))
+        return redirect("core:unit", unit_id=institution.org_unit_id)
     return render(
         request,
         "core/unit_form.html",
