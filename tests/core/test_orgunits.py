@@ -134,3 +134,9 @@ def test_tree_pages_use_the_same_number_of_queries_whatever_the_size(
     grow(world, 12)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_the_deactivate_button_says_how_many_units_it_stopped(world: World, county_admin) -> None:
+    response = client_for(county_admin).post(reverse("core:unit_deactivate", args=[world.village_b.pk]), follow=True)
+    assert "已停用 2 个单位" in response.content.decode()
+    assert not OrgUnit.objects.filter(pk__in=[world.village_b.pk, world.compound_b.pk], is_active=True).exists()

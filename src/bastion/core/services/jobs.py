@@ -80,7 +80,8 @@ def _finish(job: Job, *, created: int, errors: list[RowError], language: str) ->
         "errors": errors[:MAX_ERRORS_KEPT],
         "error_count": len(errors),
     }
-    job.save(update_fields=["status", "finished_at", "result"])
+    job.input_data = b""  # the upload may hold personal data: keep only what the result needs
+    job.save(update_fields=["status", "finished_at", "result", "input_data"])
     audit_record(
         by=job.created_by,
         action="job.done" if not errors else "job.failed",

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bastion.core import selectors
@@ -137,9 +138,10 @@ def set_active(request: AuthedRequest, unit_id: int, active: bool) -> HttpRespon
     unit = selectors.orgunit_get_for_user(request.user, unit_id)
     changed = services.orgunit_set_active(by=request.user, unit=unit, active=active)
     if active:
-        messages.success(request, _("%(count)s units were reactivated.") % {"count": changed})
+        message = ngettext("%(count)s unit was reactivated.", "%(count)s units were reactivated.", changed)
     else:
-        messages.success(request, _("%(count)s units were deactivated.") % {"count": changed})
+        message = ngettext("%(count)s unit was deactivated.", "%(count)s units were deactivated.", changed)
+    messages.success(request, message % {"count": changed})
     return redirect("core:unit", unit_id=unit.pk)
 
 
