@@ -153,6 +153,7 @@ def test_a_good_import_creates_the_units_under_the_right_parents(
     assert job.status == Job.Status.DONE, job.result
     assert job.result["created"] == 4
     assert job.started_at and job.finished_at and job.progress == job.total == 4
+    assert bytes(job.input_data) == b"", "the uploaded file is not kept once the job is done"
     village = OrgUnit.objects.get(name="新建村")
     assert village.parent == world.township_a and village.division_code == "652328100300"
     assert OrgUnit.objects.get(name="新建小区").parent == village
