@@ -26,16 +26,19 @@ class OrgUnitForm(forms.Form):
         return self.cleaned_data.get("sort_order") or 0
 
 
-class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """Units shown indented by depth, so the choice reads like the tree."""
+def indented_label(unit: OrgUnit) -> str:
+    """Units shown indented by depth, so a choice reads like the tree."""
+    return "\u3000" * unit.depth + unit.display_name
 
+
+class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: OrgUnit) -> str:
-        return "\u3000" * obj.depth + obj.display_name
+        return indented_label(obj)
 
 
 class UnitMultipleChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: OrgUnit) -> str:
-        return "\u3000" * obj.depth + obj.display_name
+        return indented_label(obj)
 
 
 class OrgUnitMoveForm(forms.Form):

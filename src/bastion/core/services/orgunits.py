@@ -41,9 +41,10 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     return initials[:100], full[:400]
 
 
-def _require(by: User, perm: str, unit: OrgUnit) -> None:
-    if not by.has_perm(f"core.{perm}") or not unit_in_scope(by, unit):
-        raise PermissionDenied(_("You may not change this unit."))
+def _require(by: User | None, perm: str, unit: OrgUnit) -> None:
+    """Refuse a change the role does not allow or a unit outside the scope; ``by=None`` is the system."""
+    if by is not None and (not by.has_perm(f"core.{perm}") or not unit_in_scope(by, unit)):
+        raise PermissionDenied(_("You may not change this unit or what belongs to it."))
 
 
 def _validate_unit(
@@ -121,8 +122,7 @@ def orgunit_create(
 @transaction.atomic
 def orgunit_update(*, by: User | None, unit: OrgUnit, data: dict[str, Any]) -> OrgUnit:
     """Edit name, short name, kind, division code or sort order (not the place in the tree)."""
-    if by is not None:
-        _require(by, "change_orgunit", unit)
+    _require(by, "change_orgunit", unit)
     allowed = {"name", "short_name", "kind", "division_code", "sort_order"}
     data = {k: v for k, v in data.items() if k in allowed}
     if "division_code" in data:
@@ -150,9 +150,8 @@ def orgunit_update(*, by: User | None, unit: OrgUnit, data: dict[str, Any]) -> O
 @transaction.atomic
 def orgunit_move(*, by: User | None, unit: OrgUnit, new_parent: OrgUnit) -> OrgUnit:
     """Move a unit and its whole subtree under ``new_parent``, rewriting paths in one statement."""
-    if by is not None:
-        _require(by, "change_orgunit", unit)
-        _require(by, "change_orgunit", new_parent)
+    _require(by, "change_orgunit", unit)
+    _require(by, "change_orgunit", new_parent)
     unit.refresh_from_db()
     new_parent.refresh_from_db()
     if new_parent.path.startswith(unit.path):
@@ -188,8 +187,7 @@ def orgunit_move(*, by: User | None, unit: OrgUnit, new_parent: OrgUnit) -> OrgU
 @transaction.atomic
 def orgunit_set_active(*, by: User | None, unit: OrgUnit, active: bool) -> int:
     """Deactivate (or reactivate) a unit with everything below it; returns how many changed."""
-    if by is not None:
-        _require(by, "change_orgunit", unit)
+    _require(by, "change_orgunit", unit)
     low, high = unit.subtree_bounds
     changed = OrgUnit.objects.filter(path__gte=low, path__lt=high, is_active=not active).update(is_active=active)
     unit.refresh_from_db()
@@ -201,11 +199,6 @@ def orgunit_set_active(*, by: User | None, unit: OrgUnit, active: bool) -> int:
         summary={"units": changed},
     )
     return changed
-
-
-def _check_institution(by: User | None, perm: str, unit: OrgUnit) -> None:
-    if by is not None and (not by.has_perm(f"core.{perm}") or not unit_in_scope(by, unit)):
-        raise PermissionDenied(_("You may not change institutions of this unit."))
 
 
 def _validate_institution(*, org_unit: OrgUnit, kind: str, name: str, exclude_pk: int | None = None) -> None:
@@ -225,7 +218,7 @@ def _validate_institution(*, org_unit: OrgUnit, kind: str, name: str, exclude_pk
 
 @transaction.atomic
 def institution_create(*, by: User | None, org_unit: OrgUnit, kind: str, name: str, note: str = "") -> Institution:
-    _check_institution(by, "add_institution", org_unit)
+    _require(by, "add_institution", org_unit)
     _validate_institution(org_unit=org_unit, kind=kind, name=name)
     institution = Institution.objects.create(
         org_unit=org_unit, kind=kind, name=name.strip(), note=note, pinyin_initials=pinyin_keys(name)[0][:150]
@@ -238,10 +231,10 @@ def institution_create(*, by: User | None, org_unit: OrgUnit, kind: str, name: s
 
 @transaction.atomic
 def institution_update(*, by: User | None, institution: Institution, data: dict[str, Any]) -> Institution:
-    _check_institution(by, "change_institution", institution.org_unit)
+    _require(by, "change_institution", institution.org_unit)
     data = {k: v for k, v in data.items() if k in {"org_unit", "kind", "name", "note", "is_active"}}
     if "org_unit" in data:
-        _check_institution(by, "change_institution", data["org_unit"])
+        _require(by, "change_institution", data["org_unit"])
     _validate_institution(
         org_unit=data.get("org_unit", institution.org_unit),
         kind=data.get("kind", institution.kind),
@@ -258,14 +251,9 @@ def institution_update(*, by: User | None, institution: Institution, data: dict[
     return institution
 
 
-def _check_contact(by: User, perm: str, unit: OrgUnit) -> None:
-    if not by.has_perm(f"core.{perm}") or not unit_in_scope(by, unit):
-        raise PermissionDenied(_("You may not change the contacts of this unit."))
-
-
 @transaction.atomic
 def contact_create(*, by: User, org_unit: OrgUnit, name: str, title: str, phone: str = "") -> UnitContact:
-    _check_contact(by, "add_unitcontact", org_unit)
+    _require(by, "add_unitcontact", org_unit)
     contact = UnitContact.objects.create(
         org_unit=org_unit, name=name, title=title, phone=phone, phone_hash=keyed_hash(phone) if phone else ""
     )
@@ -281,7 +269,7 @@ def contact_create(*, by: User, org_unit: OrgUnit, name: str, title: str, phone:
 
 @transaction.atomic
 def contact_delete(*, by: User, contact: UnitContact) -> None:
-    _check_contact(by, "delete_unitcontact", contact.org_unit)
+    _require(by, "delete_unitcontact", contact.org_unit)
     audit_record(
         by=by,
         action="contact.delete",
