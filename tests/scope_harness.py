@@ -75,6 +75,51 @@ def _job(b: Outsider) -> int:
     return Job.objects.create(kind="orgunit_import", created_by=b.cadre, org_unit=b.world.village_b).pk
 
 
+@out_of_scope("form_id")
+def _report_form(b: Outsider) -> int:
+    from tests.reporting.conftest import daily_form
+
+    return daily_form(b.world.township_b, code="b-daily").pk
+
+
+@out_of_scope("indicator_id")
+def _indicator(b: Outsider) -> int:
+    from bastion.reporting.models import Indicator
+
+    if not Indicator.objects.filter(form__code="b-daily").exists():
+        _report_form(b)
+    return int(Indicator.objects.filter(form__code="b-daily").values_list("pk", flat=True)[0])
+
+
+@out_of_scope("immediate_id")
+def _immediate(b: Outsider) -> int:
+    from bastion.reporting.models import IncidentCategory
+    from bastion.reporting.services.immediate import immediate_report_file
+
+    return immediate_report_file(
+        by=b.cadre,
+        org_unit=b.world.village_b,
+        category=IncidentCategory.objects.get(code="suspected_case"),
+        description="沈家沟发热一人",
+    ).pk
+
+
+@out_of_scope("notification_id")
+def _notification(b: Outsider) -> int:
+    from bastion.core.services.notifications import notification_send
+
+    return notification_send(recipients=[b.cadre], kind="test", title="沈家沟 notice")[0].pk
+
+
+@out_of_scope("webhook_id")
+def _webhook(b: Outsider) -> int:
+    from bastion.core.models import UnitWebhook
+
+    return UnitWebhook.objects.create(
+        org_unit=b.world.village_b, flavour="wecom", label="沈家沟群", url="http://127.0.0.1:9/hook"
+    ).pk
+
+
 # URL names outside the harness, each with its reason.
 EXEMPT_URL_NAMES = {
     "login": "public: the sign-in page",
@@ -121,6 +166,32 @@ def snapshot_of_b(world: Any) -> dict[str, Any]:
         "scopes": list(UserScope.objects.filter(**in_b).values_list("pk", "user_id", "org_unit_id")),
         "audit": AuditEvent.objects.filter(org_path__gte=low, org_path__lt=high).count(),
         "tokens": list(b_tokens(world)),
+        **reporting_of_b(world, in_b),
+    }
+
+
+def reporting_of_b(world: Any, in_b: dict[str, str]) -> dict[str, Any]:
+    from bastion.core.models import Notification, UnitWebhook
+    from bastion.reporting.models import ImmediateReport, Indicator, Report, ReportForm
+
+    owner_in_b = {k.replace("org_unit", "owner_unit"): v for k, v in in_b.items()}
+    return {
+        "forms": list(
+            ReportForm.objects.filter(**owner_in_b).values_list("pk", "names", "version", "is_active", "levels")
+        ),
+        "indicators": list(
+            Indicator.objects.filter(**{f"form__{k}": v for k, v in owner_in_b.items()}).values_list(
+                "pk", "names", "retired_in", "min_value", "max_value"
+            )
+        ),
+        "reports": list(Report.objects.filter(**in_b).values_list("pk", "is_zero", "updated_at")),
+        "immediate": list(
+            ImmediateReport.objects.filter(**in_b).values_list("pk", "state", "acknowledged_at", "outcome")
+        ),
+        "webhooks": list(UnitWebhook.objects.filter(**in_b).values_list("pk", "label", "is_active", "last_status")),
+        "notifications": list(
+            Notification.objects.filter(recipient__scopes__org_unit=world.village_b).values_list("pk", "read_at")
+        ),
     }
 
 

@@ -11,6 +11,7 @@ from ninja.security import HttpBearer, django_auth
 
 from bastion.core.api import router as core_router
 from bastion.core.services.accounts import token_authenticate
+from bastion.reporting.api import router as reporting_router
 
 
 class DeviceToken(HttpBearer):
@@ -44,4 +45,5 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 
 api.add_router("/", core_router)
+api.add_router("/", reporting_router)
 __all__ = ["api"]

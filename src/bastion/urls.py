@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/catalog.js", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("reporting/", include("bastion.reporting.urls")),
     path("", include("bastion.core.urls")),
 ]
 

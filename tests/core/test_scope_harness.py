@@ -104,6 +104,18 @@ def api_operations() -> list[tuple[str, str, list[str]]]:
     return operations
 
 
+def api_hostile_body(world: World, ids: dict[str, int]) -> dict[str, Any]:
+    return {
+        "form_id": ids["form_id"],
+        "unit_id": world.village_b.pk,
+        "period": "2020-02-03",
+        "values": {"returnees": 1},
+        "category": "suspected_case",
+        "description": "leak",
+        "outcome": "leak",
+    }
+
+
 @pytest.mark.django_db
 def test_every_api_operation_refuses_village_b(world: World, outsider: Outsider) -> None:
     insider = insider_with_every_permission(world)
@@ -117,7 +129,13 @@ def test_every_api_operation_refuses_village_b(world: World, outsider: Outsider)
         unknown = set(params) - ids.keys()
         assert not unknown, f"register out-of-scope builders for API parameters {sorted(unknown)}"
         url = "/api/v1" + path.removeprefix("/api/v1").format(**{p: ids[p] for p in params})
-        response = getattr(client, method)(url, {"within": world.village_b.pk} if method == "get" else {})
+        if method == "post":
+            # A well-formed body aimed at village B: only the scope may stop it.
+            response = client.post(url, api_hostile_body(world, ids), content_type="application/json")
+            assert response.status_code in (403, 404, 422), f"POST {url} answered {response.status_code}"
+            assert_no_b_data(response.content, f"POST {url}")
+            continue
+        response = client.get(url, {"within": world.village_b.pk, "unit": world.village_b.pk})
         if params:
             assert response.status_code in (403, 404), f"{method.upper()} {url} answered {response.status_code}"
         else:

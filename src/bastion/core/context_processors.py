@@ -4,10 +4,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from bastion.core.roles import role_label
+from bastion.core.selectors import unread_count
 
 # (url name, label, permission needed or None)
 NAVIGATION = [
     ("core:home", _("Home"), None),
+    ("reporting:today", _("Reports"), "reporting.view_reportform"),
+    ("reporting:immediate_list", _("Immediate reports"), "reporting.view_immediatereport"),
     ("core:tree", _("Org units"), "core.view_orgunit"),
     ("core:institutions", _("Institutions"), "core.view_institution"),
     ("core:users", _("Accounts"), "core.manage_accounts"),
@@ -21,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         return {}
     return {
         "nav_items": [(name, label) for name, label, perm in NAVIGATION if perm is None or user.has_perm(perm)],
+        "unread_notifications": unread_count(user),
         "user_roles": ", ".join(role_label(g.name) for g in user.groups.all()),
         "user_scope": ", ".join(u.display_name for u in user.scope_units.all())
         if not user.is_superuser

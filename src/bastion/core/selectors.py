@@ -10,7 +10,18 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from bastion.core.models import ApiToken, AuditEvent, Institution, Job, OrgUnit, UnitContact, User, UserScope
+from bastion.core.models import (
+    ApiToken,
+    AuditEvent,
+    Institution,
+    Job,
+    Notification,
+    OrgUnit,
+    UnitContact,
+    UnitWebhook,
+    User,
+    UserScope,
+)
 from bastion.core.scope import paths_q, scope_paths, scoped
 
 
@@ -210,3 +221,21 @@ def orgunit_choices_for_user(user: User, *, levels: int = 3, within: OrgUnit | N
     paths = scope_paths(user)
     top_depth = min((len(p) for p in paths), default=0) // 10 - 1 if paths else 0
     return units.filter(depth__lte=top_depth + levels).order_by("path")
+
+
+def notifications_for_user(user: User, *, unread_only: bool = False) -> QuerySet[Notification]:
+    """The user's own notifications: nobody reads another's."""
+    items = Notification.objects.filter(recipient=user).select_related("org_unit")
+    return items.filter(read_at=None) if unread_only else items
+
+
+def notification_get_for_user(user: User, notification_id: int) -> Notification:
+    return get_object_or_404(Notification, pk=notification_id, recipient=user)
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at=None).count()
+
+
+def webhook_get_for_user(user: User, webhook_id: int) -> UnitWebhook:
+    return get_object_or_404(scoped(UnitWebhook.objects.select_related("org_unit"), user), pk=webhook_id)

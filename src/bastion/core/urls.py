@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bastion.core.views import accounts, audit, home, orgunits, transfer
+from bastion.core.views import accounts, audit, home, notifications, orgunits, transfer
 
 app_name = "core"
 
@@ -33,4 +33,10 @@ urlpatterns = [
     path("accounts/users/new/", accounts.user_create, name="user_create"),
     path("accounts/users/<int:user_id>/edit/", accounts.user_edit, name="user_edit"),
     path("audit/", audit.audit_log, name="audit"),
+    path("notifications/", notifications.notification_list, name="notifications"),
+    path("notifications/read-all/", notifications.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:notification_id>/read/", notifications.notification_read, name="notification_read"),
+    path("units/<int:unit_id>/webhooks/", notifications.unit_webhooks, name="unit_webhooks"),
+    path("webhooks/<int:webhook_id>/test/", notifications.webhook_test, name="webhook_test"),
+    path("webhooks/<int:webhook_id>/delete/", notifications.webhook_delete, name="webhook_delete"),
 ]

@@ -60,5 +60,5 @@ class UnitWebhook(models.Model):
 
     @property
     def url_masked(self) -> str:
-        head, _sep, _rest = self.url.partition("?")
+        head, _sep, _rest = str(self.url).partition("?")
         return head[:40] + "…" if len(head) > 40 else head + ("?…" if _sep else "")

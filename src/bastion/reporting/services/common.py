@@ -27,7 +27,7 @@ def local_today(now: dt.datetime | None = None) -> dt.date:
 
 def deadline_at(form: ReportForm, period: dt.date) -> dt.datetime:
     """When the report for the period starting on ``period`` is due, in the configured time zone."""
-    return dt.datetime.combine(form.period_end(period), form.deadline, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    return dt.datetime.combine(form.period_end(period), form.deadline, tzinfo=ZoneInfo(str(settings.TIME_ZONE)))
 
 
 def files_form(form: ReportForm, unit: OrgUnit) -> bool:

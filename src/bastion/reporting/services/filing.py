@@ -178,7 +178,8 @@ def report_submit(
             note=note.strip()[:300],
             idempotency_key=idempotency_key,
         )
-        action, summary = ("report.zero" if is_zero else "report.file"), {"late": late}
+        action = "report.zero" if is_zero else "report.file"
+        summary: dict[str, Any] = {"late": late}
     else:
         before = {v.indicator.code: _shown(v) for v in report.values.select_related("indicator")}
         report.is_zero = is_zero

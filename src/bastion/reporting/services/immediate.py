@@ -32,10 +32,13 @@ def command_unit_of(unit: OrgUnit) -> OrgUnit:
     return chain[0]
 
 
-def responsible_for(units: list[OrgUnit]) -> list[User]:
-    """Active accounts whose scope is exactly one of ``units``."""
+def responsible_for(units: list[OrgUnit], *, perm: str) -> list[User]:
+    """Active accounts whose scope is exactly one of ``units`` and whose role has ``perm``.
+
+    A read-only account scoped at a unit (a volunteer) is not told what its role may not see.
+    """
     scopes = UserScope.objects.filter(org_unit__in=units, user__is_active=True).select_related("user")
-    return [scope.user for scope in scopes]
+    return [scope.user for scope in scopes if scope.user.has_perm(perm)]
 
 
 def _notify(report: ImmediateReport, units: list[OrgUnit], headline: str) -> None:
@@ -50,7 +53,7 @@ def _notify(report: ImmediateReport, units: list[OrgUnit], headline: str) -> Non
             ]
         )
     notification_send(
-        recipients=responsible_for(units),
+        recipients=responsible_for(units, perm="reporting.view_immediatereport"),
         kind="immediate_report",
         title=title,
         body=body,
@@ -227,7 +230,7 @@ def _escalate_one(report_id: int, now: dt.datetime) -> int:
     if report is None or report.waiting_unit.parent is None:
         return 0
     previous = report.waiting_unit
-    report.waiting_unit = previous.parent
+    report.waiting_unit = report.waiting_unit.parent
     report.escalations += 1
     report.escalate_at = _escalate_at(report, now)
     report.save(update_fields=["waiting_unit", "escalations", "escalate_at"])
@@ -250,8 +253,8 @@ def _escalate_one(report_id: int, now: dt.datetime) -> int:
     return 1
 
 
-def category_get(category_id: int) -> IncidentCategory:
-    try:
-        return IncidentCategory.objects.get(pk=category_id, is_active=True)
-    except IncidentCategory.DoesNotExist:
-        raise ValidationError({"category": _("Choose a category.")}) from None
+def category_by_code(code: str) -> IncidentCategory:
+    category = IncidentCategory.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        raise ValidationError({"category": _("Unknown category %(code)s.") % {"code": code}})
+    return category
