@@ -16,4 +16,10 @@ def home(request: AuthedRequest) -> HttpResponse:
     for root in roots[:5]:
         counts = selectors.orgunit_subtree_counts(root, active_only=True)
         summaries.append((root, [(label, counts[value]) for value, label in OrgUnit.Kind.choices if counts.get(value)]))
-    return render(request, "core/home.html", {"summaries": summaries, "more_roots": len(roots) > 5})
+    due = []
+    if request.user.has_perm("reporting.view_reportform"):
+        from bastion.reporting.selectors import due_reports_for_user
+        from bastion.reporting.services.common import local_today
+
+        due = due_reports_for_user(request.user, local_today())
+    return render(request, "core/home.html", {"summaries": summaries, "more_roots": len(roots) > 5, "due": due})

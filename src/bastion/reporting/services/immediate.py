@@ -72,7 +72,7 @@ def _escalate_at(report: ImmediateReport, now: dt.datetime) -> dt.datetime | Non
 @transaction.atomic
 def immediate_report_file(
     *,
-    by: User,
+    by: User | None,
     org_unit: OrgUnit,
     category: IncidentCategory,
     description: str,

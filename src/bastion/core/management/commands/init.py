@@ -36,6 +36,9 @@ class Command(BaseCommand):
         )
         if options["demo"]:
             demo_complete(result.county)
+            from bastion.reporting.demo import demo_reporting
+
+            demo_reporting(result.county)
             table = Table(title=f"Demo accounts (password: {settings.DEMO_PASSWORD})")
             for column in ("user name", "role", "scope"):
                 table.add_column(column)
