@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.params.functions import Header as header_param
 
@@ -145,7 +145,7 @@ def list_report_forms(request: HttpRequest) -> list[Any]:
 
 
 @router.post("/reports", response={200: ReportOut, 201: ReportOut})
-def file_report(request: HttpRequest, payload: ReportIn, idempotency_key: IdempotencyKey = None) -> tuple[int, Report]:
+def file_report(request: HttpRequest, payload: ReportIn, idempotency_key: IdempotencyKey = None) -> Status:
     """File or change a report; send an ``Idempotency-Key`` header so that a retry returns the first report."""
     user = _require(request, "reporting.add_report")
     form = selectors.form_get_for_user(user, payload.form_id)
@@ -162,7 +162,7 @@ def file_report(request: HttpRequest, payload: ReportIn, idempotency_key: Idempo
         edit_reason=payload.edit_reason,
         idempotency_key=idempotency_key,
     )
-    return (200 if existed else 201), report
+    return Status(200 if existed else 201, report)
 
 
 def _range(user: User, query: RangeQuery) -> tuple[Any, dt.date, dt.date]:
@@ -243,7 +243,7 @@ def file_immediate_report(
     request: HttpRequest,
     payload: ImmediateIn,
     idempotency_key: IdempotencyKey = None,
-) -> tuple[int, ImmediateReport]:
+) -> Status:
     user = _require(request, "reporting.add_immediatereport")
     unit = core_selectors.orgunit_get_for_user(user, payload.unit_id)
     category = immediate_services.category_by_code(payload.category)
@@ -257,7 +257,7 @@ def file_immediate_report(
         persons_involved=payload.persons_involved,
         idempotency_key=idempotency_key,
     )
-    return 201, report
+    return Status(201, report)
 
 
 @router.get("/immediate-reports/{immediate_id}", response=ImmediateOut)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bastion.core.imports import Refused
 from bastion.core.views.helpers import AuthedRequest
 from bastion.core.views.transfer import ImportForm, _xlsx
 from bastion.reporting import imports, selectors
@@ -55,16 +57,24 @@ def report_import(request: AuthedRequest) -> HttpResponse:
     context: dict[str, object] = {"chosen": chosen, "upload": upload}
     if request.method == "POST" and upload.is_valid() and chosen.form and chosen.unit:
         period = chosen.form.period_start(chosen.first)
-        rows, errors = imports.check_report_rows(
-            upload.cleaned_data["file"].read(), form=chosen.form, unit=chosen.unit, period=period, by=request.user
-        )
+        try:
+            rows, errors = imports.check_report_rows(
+                upload.cleaned_data["file"].read(), form=chosen.form, unit=chosen.unit, period=period, by=request.user
+            )
+        except Refused as refused:
+            rows, errors = [], [refused.as_error()]
         context.update(errors=errors, valid=len(rows), period=period)
         if rows and (not errors or upload.cleaned_data["write_valid_rows"]):
-            written = reports_import(by=request.user, form=chosen.form, unit=chosen.unit, period=period, rows=rows)
+            try:
+                written = reports_import(by=request.user, form=chosen.form, unit=chosen.unit, period=period, rows=rows)
+            except (ValidationError, PermissionDenied) as exc:
+                messages_ = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                context["errors"] = [*errors, *({"row": None, "field": "", "message": m} for m in messages_)]
+                return render(request, "reporting/import.html", context)
             messages.success(request, _("%(count)d reports written.") % {"count": written})
             if not errors:
                 return redirect(reverse("reporting:completeness") + "?" + chosen.query())
             context["written"] = written
         elif not rows and not errors:
-            context["errors"] = [{"row": None, "field": "", "message": _("The file holds no figures.")}]
+            context["errors"] = [{"row": None, "field": "", "message": _("The file holds no new figures.")}]
     return render(request, "reporting/import.html", context)
