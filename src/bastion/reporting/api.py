@@ -145,7 +145,7 @@ def list_report_forms(request: HttpRequest) -> list[Any]:
 
 
 @router.post("/reports", response={200: ReportOut, 201: ReportOut})
-def file_report(request: HttpRequest, payload: ReportIn, idempotency_key: IdempotencyKey = None) -> Status:
+def file_report(request: HttpRequest, payload: ReportIn, idempotency_key: IdempotencyKey = None) -> Status[Any]:
     """File or change a report; send an ``Idempotency-Key`` header so that a retry returns the first report."""
     user = _require(request, "reporting.add_report")
     form = selectors.form_get_for_user(user, payload.form_id)
@@ -243,7 +243,7 @@ def file_immediate_report(
     request: HttpRequest,
     payload: ImmediateIn,
     idempotency_key: IdempotencyKey = None,
-) -> Status:
+) -> Status[Any]:
     user = _require(request, "reporting.add_immediatereport")
     unit = core_selectors.orgunit_get_for_user(user, payload.unit_id)
     category = immediate_services.category_by_code(payload.category)
