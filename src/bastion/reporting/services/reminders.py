@@ -83,7 +83,7 @@ def _remind(form: ReportForm, period: dt.date, stage: str, deadline: dt.datetime
                     "unit": unit.display_name
                 }
             notification_send(
-                recipients=responsible_for([unit]),
+                recipients=responsible_for([unit], perm="reporting.add_report"),
                 kind="report_reminder",
                 title=title,
                 body=body,
@@ -126,7 +126,7 @@ def _tell_parents(form: ReportForm, period: dt.date, units: list[OrgUnit], due: 
             }
         link = reverse("reporting:missing") + f"?form={form.pk}&unit={parent.pk}&date={period.isoformat()}"
         notification_send(
-            recipients=responsible_for([parent]),
+            recipients=responsible_for([parent], perm="reporting.view_report"),
             kind="report_missing",
             title=title,
             body=_("Due at %(time)s. Not filed: %(units)s.") % {"time": due, "units": names},
