@@ -18,7 +18,7 @@ class ReportingConfig(AppConfig):
         "hq_staff": [*_CONFIGURE, *_FILE, "edit_late_report", "export_report", *_IMMEDIATE_HANDLE],
         "working_group": ["view_reportform", "view_report", "export_report", *_IMMEDIATE_HANDLE],
         "township_cadre": [*_FILE, "edit_late_report", "export_report", *_IMMEDIATE_HANDLE],
-        "village_cadre": [*_FILE, "view_immediatereport", "add_immediatereport"],
+        "village_cadre": [*_FILE, *_IMMEDIATE_HANDLE],  # a village acknowledges what its compounds send up
         "checkpoint_staff": ["view_immediatereport", "add_immediatereport"],
         "volunteer": [],
         "observer": ["view_reportform", "view_report", "export_report", "view_immediatereport"],

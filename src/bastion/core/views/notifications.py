@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from bastion.core import selectors
@@ -54,7 +54,11 @@ def notification_read(request: AuthedRequest, notification_id: int) -> HttpRespo
 @require_POST
 def notifications_read_all(request: AuthedRequest) -> HttpResponse:
     count = services.notifications_mark_read(by=request.user)
-    messages.success(request, _("%(count)d notifications marked read.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)d notification marked read.", "%(count)d notifications marked read.", count)
+        % {"count": count},
+    )
     return redirect("core:notifications")
 
 

@@ -86,6 +86,8 @@ def immediate_report_file(
     if idempotency_key is not None:
         earlier = ImmediateReport.objects.filter(idempotency_key=idempotency_key).first()
         if earlier is not None:
+            if earlier.org_unit_id != org_unit.pk or (by is not None and earlier.filed_by_id != by.pk):
+                raise ValidationError(_("This idempotency key was already used for another report."))
             return earlier
     require(by, "add_immediatereport", org_unit)
     now = now or timezone.now()
@@ -227,7 +229,11 @@ def _escalate_one(report_id: int, now: dt.datetime) -> int:
         .filter(pk=report_id, state=State.OPEN, escalate_at__lte=now)
         .first()
     )
-    if report is None or report.waiting_unit.parent is None:
+    if report is None:
+        return 0
+    if report.waiting_unit.parent is None:  # the top of the tree: nowhere higher to go
+        report.escalate_at = None
+        report.save(update_fields=["escalate_at"])
         return 0
     previous = report.waiting_unit
     report.waiting_unit = report.waiting_unit.parent

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from bastion.core.models import OrgUnit
 from bastion.core.scope import paths_q
@@ -112,7 +113,11 @@ def _tell_parents(form: ReportForm, period: dt.date, units: list[OrgUnit], due: 
     )
     for parent, missing in by_parent.items():
         names = "、".join(unit.display_name for unit in missing)
-        title = _("%(count)d units below %(unit)s have not filed %(form)s for %(period)s") % {
+        title = ngettext(
+            "%(count)d unit below %(unit)s has not filed %(form)s for %(period)s",
+            "%(count)d units below %(unit)s have not filed %(form)s for %(period)s",
+            len(missing),
+        ) % {
             "count": len(missing),
             "unit": parent.display_name,
             "form": form.name,

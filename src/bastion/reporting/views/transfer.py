@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from bastion.core.imports import Refused
 from bastion.core.views.helpers import AuthedRequest
@@ -71,7 +71,10 @@ def report_import(request: AuthedRequest) -> HttpResponse:
                 messages_ = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
                 context["errors"] = [*errors, *({"row": None, "field": "", "message": m} for m in messages_)]
                 return render(request, "reporting/import.html", context)
-            messages.success(request, _("%(count)d reports written.") % {"count": written})
+            messages.success(
+                request,
+                ngettext("%(count)d report written.", "%(count)d reports written.", written) % {"count": written},
+            )
             if not errors:
                 return redirect(reverse("reporting:completeness") + "?" + chosen.query())
             context["written"] = written
