@@ -149,7 +149,7 @@ def server_version(database: str) -> str:
 def run(database: str, scale: str, repeat: int) -> dict[str, Any]:
     from bastion.core.models import Institution, OrgUnit
     from bastion.core.scope import paths_q
-    from bench import queries
+    from bench import queries, reporting
     from bench.generate import generate
 
     prepare_database(database)
@@ -213,6 +213,9 @@ def run(database: str, scale: str, repeat: int) -> dict[str, Any]:
                 f"{len(sql_counts)} kinds; ORM: orgunit_subtree_counts; baseline: GROUP BY kind over the path range",
             )
         )
+
+    # c. Reporting: completeness and roll-up of one day's reports below the root (bench/reporting.py).
+    results += reporting.run(database, scale, root, repeat)
     return {
         "database": database,
         "server": server_version(database),
