@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 
 import pytest
@@ -34,6 +35,18 @@ class World:
 @pytest.fixture
 def roles(db: None) -> None:
     roles_sync()
+    default_incident_categories()
+
+
+def default_incident_categories() -> None:
+    """The categories a migration adds; a transactional test flushes them, so they are put back here."""
+    from bastion.reporting.models import IncidentCategory
+
+    migration = importlib.import_module("bastion.reporting.migrations.0002_default_incident_categories")
+    for code, zh, en, order in migration.DEFAULTS:
+        IncidentCategory.objects.get_or_create(
+            code=code, defaults={"names": {"zh-hans": zh, "en": en}, "sort_order": order}
+        )
 
 
 @pytest.fixture

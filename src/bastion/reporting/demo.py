@@ -10,7 +10,7 @@ from bastion.core.models import OrgUnit
 from bastion.reporting.models import ImmediateReport, IncidentCategory, Report, ReportForm
 from bastion.reporting.services.common import deadline_at, local_today
 from bastion.reporting.services.filing import report_submit
-from bastion.reporting.services.forms import indicator_add, reportform_create
+from bastion.reporting.services.forms import incident_category_create, indicator_add, reportform_create
 from bastion.reporting.services.immediate import immediate_report_file
 
 INDICATORS = [
@@ -92,7 +92,8 @@ def demo_reporting(county: OrgUnit) -> None:
         immediate_report_file(
             by=None,
             org_unit=units[3],
-            category=IncidentCategory.objects.get(code="suspected_case"),
+            category=IncidentCategory.objects.filter(code="suspected_case").first()
+            or incident_category_create(by=None, code="suspected_case", names={"zh-hans": "疑似病例或发热"}),
             description="入户排查发现一名返乡人员体温37.8℃，已居家隔离，等待乡镇卫生院上门复核。",
             now=now - dt.timedelta(minutes=10),
         )

@@ -178,7 +178,7 @@ def completeness_by_child(
     ]
     rows.sort(
         key=lambda row: (
-            row.unit is not unit,
+            row.unit is None or row.unit.pk != unit.pk,
             row.unit.sort_order if row.unit else 0,
             row.unit.name if row.unit else "",
         )
@@ -275,23 +275,19 @@ def rollup(form: ReportForm, unit: OrgUnit, first: dt.date, last: dt.date) -> Ro
     """
     indicators = numeric_indicators(form)
     values: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for row in (
-        ReportValue.objects.filter(
-            paths_q([unit.path], "org_unit"),
-            indicator__form=form,
-            period__gte=first,
-            period__lte=last,
-            number__isnull=False,
-        )
-        .values("org_unit_id", "indicator_id")
-        .annotate(total=Sum("number"))
-        .order_by()
-    ):
+    in_range = ReportValue.objects.filter(
+        paths_q([unit.path], "org_unit"),
+        indicator__form=form,
+        period__gte=first,
+        period__lte=last,
+        number__isnull=False,
+    )
+    for row in in_range.values("org_unit_id", "indicator_id").annotate(total=Sum("number")).order_by():
         values[row["org_unit_id"]][row["indicator_id"]] = row["total"]
     base = set(base_levels(form))
     units = list(
         OrgUnit.objects.filter(paths_q([unit.path]), paths_q([form.owner_unit.path]), kind__in=form.levels)
-        .filter(Q(is_active=True) | Q(pk__in=list(values)))
+        .filter(Q(is_active=True) | Q(pk__in=in_range.values("org_unit_id")))
         .select_related("parent")
         .order_by("path")
     )
@@ -311,20 +307,24 @@ def rollup(form: ReportForm, unit: OrgUnit, first: dt.date, last: dt.date) -> Ro
         if subtotal.unit.pk in upper:
             subtotal.own = values.get(subtotal.unit.pk, {})
         rows.append(subtotal)
+    # The sum of the lowest level below each higher filer: one pass, walking each unit's ancestors.
+    below_sums: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for members in groups.values():
+        for member in members:
+            for ancestor_id in member.ancestor_ids:
+                if ancestor_id in upper:
+                    _sum_into(below_sums[ancestor_id], values.get(member.pk, {}))
+    subtotals = {r.unit.pk: r for r in rows if r.kind == "subtotal"}
     for u in upper.values():
         own = values.get(u.pk)
         if not own:
             continue
-        below: dict[int, Decimal] = {}
-        for member_list in groups.values():
-            for member in member_list:
-                if member.path.startswith(u.path):
-                    _sum_into(below, values.get(member.pk, {}))
+        below = below_sums.get(u.pk, {})
         mismatched = {
             key for key in own.keys() | below.keys() if own.get(key, Decimal(0)) != below.get(key, Decimal(0))
         }
         if mismatched:
-            target = next((r for r in rows if r.kind == "subtotal" and r.unit.pk == u.pk), None)
+            target = subtotals.get(u.pk)
             if target is None:
                 target = RollupRow(unit=u, values=below, kind="subtotal", own=own)
                 rows.append(target)

@@ -224,7 +224,7 @@ def immediate_reports_escalate(*, now: dt.datetime | None = None) -> int:
 @transaction.atomic
 def _escalate_one(report_id: int, now: dt.datetime) -> int:
     report = (
-        ImmediateReport.objects.select_for_update()
+        ImmediateReport.objects.select_for_update(of=("self",))
         .select_related("waiting_unit__parent", "org_unit", "category")
         .filter(pk=report_id, state=State.OPEN, escalate_at__lte=now)
         .first()
