@@ -137,7 +137,12 @@ def immediate_report_file(
 
 def _step(
     report: ImmediateReport, *, by: User, kind: str, allowed: set[str], text: str, now: dt.datetime | None
-) -> dt.datetime:
+) -> ImmediateReport:
+    """Lock the report, check who acts and when, and put the step on the timeline.
+
+    Any step acknowledges the report if nobody had, and stops its escalation.
+    """
+    report = ImmediateReport.objects.select_for_update().select_related("waiting_unit").get(pk=report.pk)
     require(
         by,
         "change_immediatereport",
@@ -150,17 +155,23 @@ def _step(
     ImmediateReportEvent.objects.create(
         report=report, at=now, kind=kind, by=by, org_unit=report.waiting_unit, text=text
     )
-    return now
+    if report.acknowledged_at is None:
+        report.acknowledged_at, report.acknowledged_by = now, by
+    report.escalate_at = None
+    return report
+
+
+STEP_FIELDS = ["state", "acknowledged_at", "acknowledged_by", "escalate_at"]
+NOT_CLOSED: set[str] = {State.OPEN, State.ACKNOWLEDGED, State.HANDLING}
 
 
 @transaction.atomic
 def immediate_report_acknowledge(
     *, by: User, report: ImmediateReport, now: dt.datetime | None = None
 ) -> ImmediateReport:
-    report = ImmediateReport.objects.select_for_update().select_related("waiting_unit").get(pk=report.pk)
-    now = _step(report, by=by, kind=Kind.ACKNOWLEDGED, allowed={State.OPEN}, text="", now=now)
-    report.state, report.acknowledged_at, report.acknowledged_by, report.escalate_at = State.ACKNOWLEDGED, now, by, None
-    report.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "escalate_at"])
+    report = _step(report, by=by, kind=Kind.ACKNOWLEDGED, allowed={State.OPEN}, text="", now=now)
+    report.state = State.ACKNOWLEDGED
+    report.save(update_fields=STEP_FIELDS)
     audit_record(by=by, action="immediate.acknowledge", obj=report, org_unit=report.org_unit)
     return report
 
@@ -172,19 +183,9 @@ def immediate_report_handle(
     """Record a step taken; acknowledges the report if nobody had."""
     if not text.strip():
         raise ValidationError({"text": _("Say what was done.")})
-    report = ImmediateReport.objects.select_for_update().select_related("waiting_unit").get(pk=report.pk)
-    now = _step(
-        report,
-        by=by,
-        kind=Kind.HANDLING,
-        allowed={State.OPEN, State.ACKNOWLEDGED, State.HANDLING},
-        text=text.strip(),
-        now=now,
-    )
-    if report.acknowledged_at is None:
-        report.acknowledged_at, report.acknowledged_by = now, by
-    report.state, report.escalate_at = State.HANDLING, None
-    report.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "escalate_at"])
+    report = _step(report, by=by, kind=Kind.HANDLING, allowed=NOT_CLOSED, text=text.strip(), now=now)
+    report.state = State.HANDLING
+    report.save(update_fields=STEP_FIELDS)
     audit_record(
         by=by, action="immediate.handle", obj=report, org_unit=report.org_unit, summary={"text": text.strip()[:200]}
     )
@@ -197,19 +198,10 @@ def immediate_report_close(
 ) -> ImmediateReport:
     if not outcome.strip():
         raise ValidationError({"outcome": _("Give the outcome before closing.")})
-    report = ImmediateReport.objects.select_for_update().select_related("waiting_unit").get(pk=report.pk)
-    now = _step(
-        report,
-        by=by,
-        kind=Kind.CLOSED,
-        allowed={State.OPEN, State.ACKNOWLEDGED, State.HANDLING},
-        text=outcome.strip(),
-        now=now,
-    )
-    if report.acknowledged_at is None:
-        report.acknowledged_at, report.acknowledged_by = now, by
-    report.state, report.closed_at, report.outcome, report.escalate_at = State.CLOSED, now, outcome.strip(), None
-    report.save(update_fields=["state", "closed_at", "outcome", "acknowledged_at", "acknowledged_by", "escalate_at"])
+    now = now or timezone.now()
+    report = _step(report, by=by, kind=Kind.CLOSED, allowed=NOT_CLOSED, text=outcome.strip(), now=now)
+    report.state, report.closed_at, report.outcome = State.CLOSED, now, outcome.strip()
+    report.save(update_fields=[*STEP_FIELDS, "closed_at", "outcome"])
     audit_record(by=by, action="immediate.close", obj=report, org_unit=report.org_unit)
     return report
 
