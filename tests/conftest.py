@@ -47,6 +47,9 @@ def default_incident_categories() -> None:
         IncidentCategory.objects.get_or_create(
             code=code, defaults={"names": {"zh-hans": zh, "en": en}, "sort_order": order}
         )
+    from django.apps import apps
+
+    importlib.import_module("bastion.residents.migrations.0002_default_tags_and_symptoms").add_defaults(apps, None)
 
 
 @pytest.fixture

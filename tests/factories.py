@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 from bastion.core.models import Institution, OrgUnit, User
 from bastion.core.services.accounts import user_create
 from bastion.core.services.orgunits import institution_create, orgunit_create
+
+if TYPE_CHECKING:
+    from bastion.residents.models import Person
 
 _numbers = itertools.count(1)
 
@@ -43,4 +47,25 @@ def account(role: str, *scope: OrgUnit, username: str | None = None) -> User:
         password="A-good-long-passphrase-2020",
         role=role,
         scope_units=list(scope),
+    )
+
+
+def id_number(serial: int, birth: str = "19900101", place: str = "652328") -> str:
+    """A valid resident ID number: place, birth date, a serial, and the check digit python-stdnum computes."""
+    from stdnum.cn import ric
+
+    body = f"{place}{birth}{serial % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def person(org_unit: OrgUnit, name: str | None = None, *, tags: tuple[str, ...] = (), **kwargs: object) -> Person:
+    from bastion.residents.models import CategoryTag
+    from bastion.residents.services.persons import person_register
+
+    return person_register(
+        by=None,
+        org_unit=org_unit,
+        name=name or f"居民{next(_numbers)}",
+        tags=list(CategoryTag.objects.filter(code__in=tags)),
+        **kwargs,  # type: ignore[arg-type]
     )

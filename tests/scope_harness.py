@@ -120,6 +120,50 @@ def _webhook(b: Outsider) -> int:
     ).pk
 
 
+def _campaign_of_b(b: Outsider) -> Any:
+    """A campaign of township B with its first round open: one task, for 沈家沟人 in village B."""
+    from bastion.residents.models import Campaign
+    from bastion.residents.services.screening import campaign_create, round_open
+
+    campaign = Campaign.objects.filter(name="沈家沟排查").first()
+    if campaign is None:
+        factories.person(b.world.village_b, "沈家沟人", phone="13800000001")
+        admin = factories.account("county_admin", b.world.township_b, username="charlie-hq")
+        campaign = campaign_create(by=admin, org_unit=b.world.township_b, name="沈家沟排查", round_count=2)
+        round_open(by=admin, screening_round=campaign.rounds.get(number=1))
+    return campaign
+
+
+@out_of_scope("person_id")
+def _person(b: Outsider) -> int:
+    from bastion.residents.models import Person
+
+    _campaign_of_b(b)
+    return int(Person.objects.get(name="沈家沟人").pk)
+
+
+@out_of_scope("household_id")
+def _household(b: Outsider) -> int:
+    from bastion.residents.models import Household
+
+    return Household.objects.create(org_unit=b.world.village_b, address="沈家沟一组").pk
+
+
+@out_of_scope("campaign_id")
+def _campaign(b: Outsider) -> int:
+    return int(_campaign_of_b(b).pk)
+
+
+@out_of_scope("round_id")
+def _round(b: Outsider) -> int:
+    return int(_campaign_of_b(b).rounds.get(number=2).pk)
+
+
+@out_of_scope("task_id")
+def _task(b: Outsider) -> int:
+    return int(_campaign_of_b(b).rounds.get(number=1).tasks.get().pk)
+
+
 # URL names outside the harness, each with its reason.
 EXEMPT_URL_NAMES = {
     "login": "public: the sign-in page",
@@ -167,6 +211,22 @@ def snapshot_of_b(world: Any) -> dict[str, Any]:
         "audit": AuditEvent.objects.filter(org_path__gte=low, org_path__lt=high).count(),
         "tokens": list(b_tokens(world)),
         **reporting_of_b(world, in_b),
+        **residents_of_b(in_b),
+    }
+
+
+def residents_of_b(in_b: dict[str, str]) -> dict[str, Any]:
+    from bastion.residents.models import Campaign, Household, Person, ScreeningRound, Visit, VisitTask
+
+    return {
+        "persons": list(Person.objects.filter(**in_b).values_list("pk", "name", "updated_at", "merged_into")),
+        "households": list(Household.objects.filter(**in_b).values_list("pk", "address", "head")),
+        "campaigns": list(Campaign.objects.filter(**in_b).values_list("pk", "name")),
+        "rounds": list(
+            ScreeningRound.objects.filter(**{f"campaign__{k}": v for k, v in in_b.items()}).values_list("pk", "status")
+        ),
+        "tasks": list(VisitTask.objects.filter(**in_b).values_list("pk", "outcome", "accounted", "exception_reason")),
+        "visits": Visit.objects.filter(**in_b).count(),
     }
 
 

@@ -12,6 +12,7 @@ from ninja.security import HttpBearer, django_auth
 from bastion.core.api import router as core_router
 from bastion.core.services.accounts import token_authenticate
 from bastion.reporting.api import router as reporting_router
+from bastion.residents.api import router as residents_router
 
 
 class DeviceToken(HttpBearer):
@@ -46,4 +47,5 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 
 api.add_router("/", core_router)
 api.add_router("/", reporting_router)
+api.add_router("/", residents_router)
 __all__ = ["api"]

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "axes",
     "bastion.core",
     "bastion.reporting",
+    "bastion.residents",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("reporting/", include("bastion.reporting.urls")),
+    path("residents/", include("bastion.residents.urls")),
     path("", include("bastion.core.urls")),
 ]
 

@@ -36,6 +36,13 @@ def hostile_payload(world: World, cadre: Any) -> dict[str, Any]:
         "scope_units": [world.village_b.pk],
         "new_parent": world.village_b.pk,
         "unit": world.village_b.pk,
+        "org_unit": world.village_b.pk,
+        "address": "leak",
+        "found": "1",
+        "outcome": "no_risk",
+        "reason": "leak",
+        "keep": 1,
+        "duplicate": 2,
         "is_active": "",
     }
 
@@ -113,6 +120,8 @@ def api_hostile_body(world: World, ids: dict[str, int]) -> dict[str, Any]:
         "category": "suspected_case",
         "description": "leak",
         "outcome": "leak",
+        "name": "leak",
+        "found": True,
     }
 
 

@@ -28,6 +28,7 @@ class Job(models.Model):
     input_name = models.CharField(max_length=200, blank=True)
     input_data = models.BinaryField(blank=True, default=b"")
     result = models.JSONField(default=dict, blank=True)
+    output_data = models.BinaryField(blank=True, default=b"")  # an error report or an export to download
 
     class Meta:
         verbose_name = _("job")

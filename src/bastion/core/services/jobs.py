@@ -61,6 +61,15 @@ def job_run(*, job_id: int) -> Job | None:
         return None
     job = Job.objects.select_related("created_by", "org_unit").get(pk=job_id)
     language = str(job.result.get("language") or settings.LANGUAGE_CODE)
+    if job.kind in APP_RUNNERS:
+        with override(language):
+            try:
+                APP_RUNNERS[job.kind](job)
+            except Exception:
+                logger.exception("job %s failed", job_id)
+                error = Refused(_("The job stopped on an unexpected error; nothing was saved.")).as_error()
+                return _finish(job, created=0, errors=[error], language=language)
+        return job
     with override(language):
         try:
             created, errors = RUNNERS[job.kind](job)
@@ -187,6 +196,9 @@ def _run_institution_import(job: Job) -> tuple[int, list[RowError]]:
 
     return _all_or_nothing(write, errors)
 
+
+APP_RUNNERS: dict[str, Callable[[Job], None]] = {}
+"""Runners that other apps register in ``AppConfig.ready``; each finishes its job itself (status, result, audit)."""
 
 RUNNERS: dict[str, Callable[[Job], tuple[int, list[RowError]]]] = {
     ORGUNIT_IMPORT: _run_orgunit_import,

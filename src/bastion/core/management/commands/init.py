@@ -39,6 +39,9 @@ class Command(BaseCommand):
             from bastion.reporting.demo import demo_reporting
 
             demo_reporting(result.county)
+            from bastion.residents.demo import demo_residents
+
+            demo_residents(result.county)
             table = Table(title=f"Demo accounts (password: {settings.DEMO_PASSWORD})")
             for column in ("user name", "role", "scope"):
                 table.add_column(column)
