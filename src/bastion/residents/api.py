@@ -59,19 +59,13 @@ class PersonIn(Schema):
     tags: list[str] = Field(default_factory=list)
 
 
-class PersonQuery(Schema):
-    q: str = ""
-    tag: str = ""
-    unit_id: int | None = None
-
-
 @router.get("/persons", response=list[PersonOut])
 @paginate(PageNumberPagination, page_size=50)
-def list_persons(request: HttpRequest, query: Query[PersonQuery]):  # type: ignore[no-untyped-def]
+def list_persons(request: HttpRequest, q: str = "", tag: str = "", unit_id: int | None = None):  # type: ignore[no-untyped-def]
     """Search by name, pinyin initials, exact ID or phone number, within scope."""
     user = _require(request, "residents.view_person")
-    unit = core_selectors.orgunit_get_for_user(user, query.unit_id) if query.unit_id else None
-    return selectors.person_search(user, query.q, tag=query.tag, unit=unit)
+    unit = core_selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
+    return selectors.person_search(user, q, tag=tag, unit=unit)
 
 
 @router.post("/persons", response={201: PersonOut})
@@ -203,10 +197,11 @@ def round_progress(request: HttpRequest, round_id: int, query: Query[ProgressQue
     scope), and the total as the last row (unit_id null)."""
     user = _require(request, "residents.view_campaign")
     screening_round = selectors.round_get_for_user(user, round_id)
+    area = screening_round.campaign.org_unit
     unit = (
         core_selectors.orgunit_get_for_user(user, query.unit_id)
         if query.unit_id
-        else core_selectors.orgunit_get_for_user(user, screening_round.campaign.org_unit_id)
+        else selectors.area_unit_for_user(user, area)
     )
     total, below = selectors.round_progress(user, screening_round, unit)
     return [

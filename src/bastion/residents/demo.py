@@ -77,11 +77,12 @@ def demo_residents(county: OrgUnit) -> None:
     for index, task in enumerate(first.tasks.select_related("org_unit").order_by("org_unit__path", "pk")):
         if index % 3 == 2:
             continue  # still to visit today
-        fever = index % 23 == 5
+        found = index % 11 != 4
+        fever = found and index % 23 == 5
         visit_record(
             by=None,
             task=task,
-            found=index % 11 != 4,
-            outcome=Outcome.REFERRAL if fever else Outcome.NOT_FOUND if index % 11 == 4 else Outcome.NO_RISK,
+            found=found,
+            outcome=Outcome.REFERRAL if fever else Outcome.NO_RISK if found else Outcome.NOT_FOUND,
             temperature=Decimal("37.9") if fever else Decimal("36.5"),
         )

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bastion.core.crypto import keyed_hash
 from bastion.core.models import OrgUnit, User
 from bastion.core.models.orgunits import PATH_STEP, path_ids
-from bastion.core.scope import paths_q, scope_paths, scoped
+from bastion.core.scope import paths_q, scope_paths, scoped, unit_in_scope
 from bastion.residents.models import (
     Campaign,
     CategoryTag,
@@ -79,7 +80,8 @@ def households_for_user(user: User, unit: OrgUnit | None = None) -> QuerySet[Hou
     if unit is not None:
         low, high = unit.subtree_bounds
         households = households.filter(org_unit__path__gte=low, org_unit__path__lt=high)
-    return households.annotate(member_count=Count("members", filter=Q(members__merged_into__isnull=True)))
+    members = Count("members", filter=Q(members__merged_into__isnull=True))
+    return households.annotate(member_count=members).order_by("org_unit__path", "address", "pk")
 
 
 def household_get_for_user(user: User, household_id: int) -> Household:
@@ -145,6 +147,18 @@ def campaign_get_for_user(user: User, campaign_id: int) -> Campaign:
 def round_get_for_user(user: User, round_id: int) -> ScreeningRound:
     rounds = ScreeningRound.objects.select_related("campaign__org_unit")
     return get_object_or_404(rounds.filter(campaign__in=campaigns_for_user(user)), pk=round_id)
+
+
+def area_unit_for_user(user: User, area: OrgUnit) -> OrgUnit:
+    """Where a user starts reading a campaign: its area when in scope, else the user's own unit inside it."""
+    if unit_in_scope(user, area):
+        return area
+    from bastion.core.selectors import orgunit_roots_for_user
+
+    inside = [root for root in orgunit_roots_for_user(user) if root.path.startswith(area.path)]
+    if not inside:
+        raise Http404("not in scope")
+    return inside[0]
 
 
 def task_get_for_user(user: User, task_id: int) -> VisitTask:

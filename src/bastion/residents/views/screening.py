@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from bastion.core import selectors as core_selectors
 from bastion.core.models import OrgUnit
-from bastion.core.scope import unit_in_scope
 from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page
 from bastion.residents import selectors
 from bastion.residents.forms import CampaignForm, ExplainForm, VisitForm
@@ -47,10 +46,7 @@ def _selected_unit(request: AuthedRequest, area: OrgUnit) -> OrgUnit:
     unit_id = request.GET.get("unit", "")
     if unit_id.isdigit():
         return core_selectors.orgunit_get_for_user(request.user, int(unit_id))
-    if unit_in_scope(request.user, area):
-        return area
-    roots = core_selectors.orgunit_roots_for_user(request.user)
-    return next((r for r in roots if r.path.startswith(area.path)), area)
+    return selectors.area_unit_for_user(request.user, area)
 
 
 @login_required
