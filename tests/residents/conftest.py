@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import pytest
+from django.test import Client
+from django.utils.translation import override
 from openpyxl import Workbook
 
 from bastion.core.models import OrgUnit, User
 from tests import factories
-from tests.conftest import World
+from tests.conftest import World, client_for
 
 ROSTER_HEADER = [
     "序号",
@@ -51,3 +53,16 @@ def village_cadre_a(world: World) -> User:
 @pytest.fixture
 def village_cadre_c(village_c: OrgUnit) -> User:
     return factories.account("village_cadre", village_c, username="fatima")
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """Messages are asserted in English here; the Chinese ones are checked by the i18n tests and e2e."""
+    with override("en"):
+        yield
+
+
+def english_client(user: User) -> Client:
+    client = client_for(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client

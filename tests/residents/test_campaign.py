@@ -24,8 +24,8 @@ from bastion.residents.services.screening import (
 )
 from bastion.residents.sources import _unaccounted, _visit_count
 from tests import factories
-from tests.conftest import World, client_for
-from tests.residents.conftest import roster
+from tests.conftest import World
+from tests.residents.conftest import english_client, roster
 
 pytestmark = pytest.mark.django_db
 
@@ -203,7 +203,7 @@ def test_the_cadre_records_a_visit_in_two_taps_on_the_phone_page(
     campaign = campaign_create(by=county_admin, org_unit=world.county, name="全县排查", round_count=1)
     round_open(by=county_admin, screening_round=campaign.rounds.get())
     task = VisitTask.objects.get()
-    client = client_for(village_cadre_a)
+    client = english_client(village_cadre_a)
     listing = client.get(reverse("residents:visit_list"))
     assert "张三" in listing.content.decode() and "一组3号" in listing.content.decode()
     page = client.get(reverse("residents:task_visit", kwargs={"task_id": task.pk}))
@@ -230,7 +230,7 @@ def test_the_hq_sees_progress_per_unit_in_a_fixed_number_of_queries(
             factories.person(village, f"居民{village.pk}-{n}")
     campaign = campaign_create(by=county_admin, org_unit=world.county, name="全县排查", round_count=1)
     round_open(by=county_admin, screening_round=campaign.rounds.get())
-    client = client_for(county_admin)
+    client = english_client(county_admin)
     url = reverse("residents:campaign_detail", kwargs={"campaign_id": campaign.pk})
     with django_assert_max_num_queries(14):  # type: ignore[operator]
         response = client.get(url)
