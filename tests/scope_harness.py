@@ -164,6 +164,19 @@ def _task(b: Outsider) -> int:
     return int(_campaign_of_b(b).rounds.get(number=1).tasks.get().pk)
 
 
+@out_of_scope("kind")
+def _checklist(b: Outsider) -> str:  # type: ignore[misc]
+    """County-wide lists: a user scoped below the top of the tree may not change them."""
+    return "symptoms"
+
+
+@out_of_scope("item_id")
+def _checklist_item(b: Outsider) -> int:
+    from bastion.residents.models import Symptom
+
+    return int(Symptom.objects.get(code="fever").pk)
+
+
 # URL names outside the harness, each with its reason.
 EXEMPT_URL_NAMES = {
     "login": "public: the sign-in page",

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from bastion.core.models import User
-from bastion.residents.models import Household, Outcome, VisitTask
+from bastion.core.models import AuditEvent, User
+from bastion.residents.models import Household, Outcome, Symptom, VisitTask
 from bastion.residents.services.screening import campaign_create, round_open, visit_record
 from tests import factories
 from tests.conftest import World
@@ -40,12 +40,17 @@ def test_every_page_answers(world: World, county_admin: User, volunteer: User) -
         reverse("residents:campaign_new"),
         reverse("residents:campaign_detail", args=[campaign.pk]),
         reverse("residents:campaign_detail", args=[campaign.pk]) + f"?round=2&unit={world.township_a.pk}",
+        reverse("residents:round_tasks", args=[task.round_id]) + f"?unit={world.township_a.pk}&state=no_risk",
+        reverse("residents:round_tasks", args=[task.round_id]) + "?state=unaccounted",
         reverse("residents:visit_list"),
         reverse("residents:visit_list") + "?show=all",
         reverse("residents:task_visit", args=[task.pk]),
         reverse("residents:day_summary"),
         reverse("residents:day_summary") + f"?unit={world.township_a.pk}&day={dt.date.today():%Y-%m-%d}",
         reverse("residents:roster_import"),
+        reverse("residents:checklists"),
+        reverse("residents:checklist_new", args=["tags"]),
+        reverse("residents:checklist_item", args=["symptoms", Symptom.objects.get(code="fever").pk]),
     ]
     admin = english_client(county_admin)
     for url in pages:
@@ -55,6 +60,9 @@ def test_every_page_answers(world: World, county_admin: User, volunteer: User) -
     assert "木垒镇" in summary
     export = admin.get(reverse("residents:person_export"))
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+    tasks = admin.get(reverse("residents:round_tasks", args=[task.round_id]) + "?state=no_risk&format=xlsx")
+    assert tasks["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AuditEvent.objects.filter(action="tasks.export").exists()
     # A volunteer sees the visit list, but neither the export nor the campaign set-up.
     helper = english_client(volunteer)
     assert helper.get(reverse("residents:visit_list")).status_code == 200
@@ -84,3 +92,23 @@ def test_the_hq_creates_a_campaign_and_opens_its_first_round_from_the_pages(worl
     assert page.context["total"].targeted == 1
     closing = client.post(reverse("residents:round_close", args=[first.pk]), follow=True)
     assert "1 person is not accounted for yet" in closing.content.decode()
+
+
+def test_the_hq_adds_a_symptom_and_a_township_may_not(world: World, county_admin: User) -> None:
+    client = english_client(county_admin)
+    url = reverse("residents:checklist_new", args=["symptoms"])
+    refused = client.post(url, {"code": "Bad Code", "name_zh_hans": "", "sort_order": 0})
+    assert "Give the Chinese name." in refused.content.decode() or "valid" in refused.content.decode()
+    client.post(
+        url, {"code": "chills", "name_zh_hans": "寒战", "name_en": "Chills", "sort_order": 70, "is_active": "on"}
+    )
+    chills = Symptom.objects.get(code="chills")
+    assert chills.names == {"zh-hans": "寒战", "en": "Chills"}
+    assert AuditEvent.objects.filter(action="symptom.add", object_id=str(chills.pk)).exists()
+    township_admin = factories.account("county_admin", world.township_a)
+    assert (
+        english_client(township_admin)
+        .get(reverse("residents:checklist_item", args=["symptoms", chills.pk]))
+        .status_code
+        == 404
+    )

@@ -128,3 +128,16 @@ class ExplainForm(forms.Form):
 class MergeForm(forms.Form):
     keep = forms.IntegerField(widget=forms.HiddenInput)
     duplicate = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ChecklistItemForm(forms.Form):
+    code = forms.SlugField(label=_("code"), max_length=40)
+    name_zh_hans = forms.CharField(label=_("name in Chinese"), max_length=100)
+    name_en = forms.CharField(label=_("name in English"), max_length=100, required=False)
+    sort_order = forms.IntegerField(label=_("sort order"), initial=0)
+    is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["code"].disabled = True

@@ -179,6 +179,29 @@ def visit_list_for_user(user: User, *, unit: OrgUnit | None = None, pending_only
     )
 
 
+def round_tasks_for_user(
+    user: User, screening_round: ScreeningRound, unit: OrgUnit, *, state: str = ""
+) -> QuerySet[VisitTask]:
+    """The persons behind a progress figure: a round's tasks below ``unit``, by state or outcome."""
+    low, high = unit.subtree_bounds
+    tasks = scoped(VisitTask.objects.filter(round=screening_round), user).filter(
+        org_unit__path__gte=low, org_unit__path__lt=high
+    )
+    filters = {
+        "unaccounted": Q(accounted=False),
+        "accounted": Q(accounted=True),
+        "visited": Q(visited_at__isnull=False),
+        "exceptions": ~Q(exception_reason=""),
+        "handed_over": Q(handed_from__isnull=False),
+        **{outcome: Q(outcome=outcome) for outcome in Outcome.values},
+    }
+    if state in filters:
+        tasks = tasks.filter(filters[state])
+    return tasks.select_related("person", "org_unit", "handed_from").order_by(
+        "org_unit__path", "person__address", "person__name", "pk"
+    )
+
+
 def task_visits(task: VisitTask) -> QuerySet[Visit]:
     return task.visits.select_related("by", "moved_to").prefetch_related("symptoms")
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bastion.residents.views import persons, roster, screening
+from bastion.residents.views import persons, roster, screening, settings
 
 app_name = "residents"
 
@@ -21,9 +21,13 @@ urlpatterns = [
     path("campaigns/<int:campaign_id>/", screening.campaign_detail, name="campaign_detail"),
     path("rounds/<int:round_id>/open/", screening.round_open, name="round_open"),
     path("rounds/<int:round_id>/close/", screening.round_close, name="round_close"),
+    path("rounds/<int:round_id>/tasks/", screening.round_tasks, name="round_tasks"),
     path("visits/", screening.visit_list, name="visit_list"),
     path("visits/<int:task_id>/", screening.task_visit, name="task_visit"),
     path("visits/<int:task_id>/explain/", screening.task_explain, name="task_explain"),
     path("summary/", screening.day_summary, name="day_summary"),
+    path("settings/", settings.checklists, name="checklists"),
+    path("settings/<slug:kind>/new/", settings.checklist_item, name="checklist_new"),
+    path("settings/<slug:kind>/<int:item_id>/", settings.checklist_item, name="checklist_item"),
     *roster.urlpatterns,
 ]

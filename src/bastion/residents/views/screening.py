@@ -7,19 +7,24 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bastion.core import selectors as core_selectors
 from bastion.core.models import OrgUnit
+from bastion.core.services.audit import audit_record
 from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page
+from bastion.core.views.transfer import _dated, _xlsx
 from bastion.residents import selectors
 from bastion.residents.forms import CampaignForm, ExplainForm, VisitForm
+from bastion.residents.exports import tasks_workbook
 from bastion.residents.models import Outcome, ScreeningRound
 from bastion.residents.services import screening as services
 
@@ -206,5 +211,48 @@ def day_summary(request: AuthedRequest) -> HttpResponse:
             "symptomatic": symptomatic,
             "outcomes": Outcome.choices,
             "units": core_selectors.orgunit_choices_for_user(request.user, levels=3),
+        },
+    )
+
+
+TASK_STATES = [
+    ("unaccounted", gettext_lazy("Not accounted for")),
+    ("visited", gettext_lazy("Visited")),
+    *Outcome.choices,
+    ("exceptions", gettext_lazy("Explained exceptions")),
+    ("handed_over", gettext_lazy("Handed over")),
+]
+
+
+@login_required
+@permission_required("residents.view_visittask", raise_exception=True)
+def round_tasks(request: AuthedRequest, round_id: int) -> HttpResponse:
+    """The persons behind a figure of the progress table; the HQ exports them to chase the villages."""
+    screening_round = selectors.round_get_for_user(request.user, round_id)
+    unit = _selected_unit(request, screening_round.campaign.org_unit)
+    state = request.GET.get("state", "")
+    tasks = selectors.round_tasks_for_user(request.user, screening_round, unit, state=state)
+    if request.GET.get("format") == "xlsx":
+        if not request.user.has_perm("residents.export_person"):
+            raise PermissionDenied
+        with transaction.atomic():
+            audit_record(
+                by=request.user,
+                action="tasks.export",
+                obj=screening_round,
+                org_unit=unit,
+                summary={"state": state, "count": tasks.count()},
+            )
+        return _xlsx(tasks_workbook(tasks.iterator(chunk_size=2000)), _dated(f"round-{screening_round.number}"))
+    return render(
+        request,
+        "residents/round_tasks.html",
+        {
+            "round": screening_round,
+            "unit": unit,
+            "state": state,
+            "states": TASK_STATES,
+            "page": paginate(request, tasks),
+            "query": query_without_page(request),
         },
     )
