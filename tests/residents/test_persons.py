@@ -22,6 +22,7 @@ from bastion.residents.services.persons import (
 )
 from tests import factories
 from tests.conftest import World, client_for
+from tests.residents.conftest import english_client
 
 pytestmark = pytest.mark.django_db
 
@@ -143,6 +144,11 @@ def test_households_and_ten_household_groups(world: World, county_admin: User) -
     assert set(household.members.all()) == {head, member}
     with pytest.raises(ValidationError):
         group_head_set(by=county_admin, org_unit=world.village_a, person=head)
+    client = english_client(county_admin)
+    other = factories.person(group, "李新")
+    client.post(reverse("residents:group_detail", kwargs={"unit_id": group.pk}), {"person": other.pk})
+    group_page = client.get(reverse("residents:group_detail", kwargs={"unit_id": group.pk})).content.decode()
+    assert "李新" in group_page and "一组3号" in group_page
 
 
 def test_merging_a_likely_duplicate_keeps_the_history(world: World, county_admin: User) -> None:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bastion.residents.views import persons, roster, screening, settings
+from bastion.residents.views import groups, persons, roster, screening, settings
 
 app_name = "residents"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("households/", persons.household_list, name="household_list"),
     path("households/new/", persons.household_new, name="household_new"),
     path("households/<int:household_id>/", persons.household_detail, name="household_detail"),
+    path("groups/<int:unit_id>/", groups.group_detail, name="group_detail"),
     path("duplicates/", persons.duplicates, name="duplicates"),
     path("campaigns/", screening.campaign_list, name="campaign_list"),
     path("campaigns/new/", screening.campaign_new, name="campaign_new"),
