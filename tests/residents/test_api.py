@@ -32,6 +32,10 @@ def test_search_shows_numbers_masked_and_stays_in_scope(world: World, township_c
         ("张三", f"{number[:6]}********{number[-4:]}", "138****5678")
     ]
     assert client.get("/api/v1/persons", {"unit_id": world.village_b.pk}).status_code == 404
+    assert client.get("/api/v1/persons", {"q": number}).status_code == 422  # a number never goes in a URL
+    looked_up = client.post("/api/v1/persons/lookup", {"number": number}, content_type="application/json")
+    assert [p["name"] for p in looked_up.json()] == ["张三"]
+    assert client.post("/api/v1/persons/lookup", {"number": "zs"}, content_type="application/json").status_code == 422
 
 
 def test_registering_refuses_bad_numbers_with_field_messages(world: World, township_cadre: User) -> None:

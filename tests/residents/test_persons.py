@@ -184,3 +184,17 @@ def test_the_person_list_runs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(13):  # type: ignore[operator]
         response = client.get(reverse("residents:person_list"))
     assert response.status_code == 200 and len(response.context["page"]) == 30
+
+
+def test_a_number_searched_for_never_reaches_a_url(world: World, county_admin: User) -> None:
+    number = factories.id_number(27)
+    factories.person(world.village_a, "张三", id_number=number)
+    factories.person(world.village_a, "张三丰")
+    client = english_client(county_admin)
+    found = client.post(reverse("residents:person_list"), {"q": number})
+    assert found.status_code == 200 and [p.name for p in found.context["page"]] == ["张三"]
+    assert number not in found.content.decode()
+    by_name = client.post(reverse("residents:person_list"), {"q": "zs", "unit": world.village_a.pk})
+    assert by_name.status_code == 302 and by_name["Location"].endswith(f"?q=zs&unit={world.village_a.pk}")
+    typed = client.get(reverse("residents:person_list"), {"q": number})
+    assert len(typed.context["page"]) == 2  # a number in the address is ignored, not searched

@@ -7,7 +7,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
@@ -62,10 +64,25 @@ class PersonIn(Schema):
 @router.get("/persons", response=list[PersonOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_persons(request: HttpRequest, q: str = "", tag: str = "", unit_id: int | None = None):  # type: ignore[no-untyped-def]
-    """Search by name, pinyin initials, exact ID or phone number, within scope."""
+    """Search by name or pinyin initials within scope; numbers go to ``POST /persons/lookup``, never in a URL."""
     user = _require(request, "residents.view_person")
+    if selectors.is_personal_number(q):
+        raise ValidationError({"q": [_("Look up ID and phone numbers with POST /persons/lookup, not in the address.")]})
     unit = core_selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
     return selectors.person_search(user, q, tag=tag, unit=unit)
+
+
+class LookupIn(Schema):
+    number: str
+
+
+@router.post("/persons/lookup", response=list[PersonOut])
+def lookup_person(request: HttpRequest, payload: LookupIn) -> list[Any]:
+    """The persons in scope with exactly this ID or phone number; the number travels in the body only."""
+    user = _require(request, "residents.view_person")
+    if not selectors.is_personal_number(payload.number):
+        raise ValidationError({"number": [_("Give a whole ID number or phone number.")]})
+    return list(selectors.person_search(user, payload.number)[:20])
 
 
 @router.post("/persons", response={201: PersonOut})

@@ -35,6 +35,12 @@ _PHONE_LIKE = re.compile(r"\+?\d{7,15}")
 _INITIALS = re.compile(r"[a-z]+")
 
 
+def is_personal_number(q: str) -> bool:
+    """Whether a search text is an ID or phone number, which must travel in a request body, never a URL."""
+    text = plain(q).replace(" ", "")
+    return bool(_ID_LIKE.fullmatch(text) or _PHONE_LIKE.fullmatch(text))
+
+
 def persons_for_user(user: User) -> QuerySet[Person]:
     return scoped(Person.objects.filter(merged_into__isnull=True), user).select_related("org_unit", "household")
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bastion.core import selectors as core_selectors
+from bastion.core.models import OrgUnit
 from bastion.core.services.audit import audit_record
 from bastion.core.services.personal import personal_data_reveal
 from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page
@@ -25,24 +29,34 @@ from bastion.residents.services import persons as services
 UNIT_LEVELS = 6  # down to ten-household groups
 
 
-def _filters(request: AuthedRequest) -> tuple[str, str, object]:
-    unit_id = request.GET.get("unit", "")
+def _filters(request: AuthedRequest) -> tuple[str, str, OrgUnit | None]:
+    data = request.POST if request.method == "POST" else request.GET
+    unit_id = data.get("unit", "")
     unit = core_selectors.orgunit_get_for_user(request.user, int(unit_id)) if unit_id.isdigit() else None
-    return request.GET.get("q", "").strip(), request.GET.get("tag", ""), unit
+    return data.get("q", "").strip(), data.get("tag", ""), unit
 
 
 @login_required
 @permission_required("residents.view_person", raise_exception=True)
 def person_list(request: AuthedRequest) -> HttpResponse:
+    """The search form posts, so that an ID or phone number searched for never appears in a URL or a log;
+    a name search is sent back as a link that can be paged and shared."""
     q, tag, unit = _filters(request)
-    persons = selectors.person_search(request.user, q, tag=tag, unit=unit)  # type: ignore[arg-type]
+    if request.method == "POST":
+        if not selectors.is_personal_number(q):
+            params = {k: v for k, v in {"q": q, "tag": tag, "unit": unit.pk if unit else ""}.items() if v}
+            return redirect(f"{reverse('residents:person_list')}?{urlencode(params)}")
+    elif selectors.is_personal_number(q):
+        q = ""  # a number typed into the address bar is not searched for
+    persons = selectors.person_search(request.user, q, tag=tag, unit=unit)
     return render(
         request,
         "residents/person_list.html",
         {
             "page": paginate(request, persons),
             "query": query_without_page(request),
-            "q": q,
+            "q": "" if selectors.is_personal_number(q) else q,
+            "number_search": selectors.is_personal_number(q),
             "tag": tag,
             "unit": unit,
             "tags": selectors.tag_choices(),
@@ -56,13 +70,13 @@ def person_list(request: AuthedRequest) -> HttpResponse:
 def person_export(request: AuthedRequest) -> HttpResponse:
     """Every person of the search, with numbers in full: a permission of its own, and audited."""
     q, tag, unit = _filters(request)
-    persons = selectors.person_search(request.user, q, tag=tag, unit=unit)  # type: ignore[arg-type]
+    persons = selectors.person_search(request.user, q, tag=tag, unit=unit)
     with transaction.atomic():
         audit_record(
             by=request.user,
             action="person.export",
             object_type="residents.person",
-            summary={"q": bool(q), "tag": tag, "unit": unit.pk if unit else None, "count": persons.count()},  # type: ignore[attr-defined]
+            summary={"q": bool(q), "tag": tag, "unit": unit.pk if unit else None, "count": persons.count()},
         )
     return _xlsx(persons_workbook(persons.iterator(chunk_size=2000), reveal=True), _dated("persons"))
 
@@ -104,7 +118,7 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
 
     def save(data: dict[str, object]) -> Person:
         data = {k: v for k, v in data.items() if v or k not in ("id_number", "phone")}  # blank: unchanged
-        return services.person_update(by=request.user, person=person, **data)  # type: ignore[arg-type]
+        return services.person_update(by=request.user, person=person, **data)
 
     if form_submit(request, form, save) is not None:
         messages.success(request, _("Saved."))
@@ -161,7 +175,7 @@ def travel_add(request: AuthedRequest, person_id: int) -> HttpResponse:
 @permission_required("residents.view_household", raise_exception=True)
 def household_list(request: AuthedRequest) -> HttpResponse:
     _q, _tag, unit = _filters(request)
-    households = selectors.households_for_user(request.user, unit)  # type: ignore[arg-type]
+    households = selectors.households_for_user(request.user, unit)
     q = request.GET.get("q", "").strip()
     if q:
         households = households.filter(address__icontains=q)
