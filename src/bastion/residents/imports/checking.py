@@ -107,6 +107,7 @@ class RowChecker:
         self.seen: dict[int, int] = {}  # the first 17 digits of an ID -> sheet index << 32 | row
         self.sheet_names: list[str] = []
         self.tags: dict[str, int] = {}
+        self.tag_cache: dict[Cell, tuple[tuple[int, ...], list[str]]] = {}
         for tag in CategoryTag.objects.all():
             self.tags.update(dict.fromkeys({norm(tag.code), *(norm(n) for n in tag.names.values() if n)}, tag.pk))
         self.modes = {norm(k): v for k, v in (kind_lookup(TravelEntry.Mode.choices) | MODES).items()}
@@ -146,7 +147,7 @@ class RowChecker:
         sex = ""
         raw_sex = values.get("sex", "")
         if raw_sex != "":
-            sex = self.sexes.get(norm(raw_sex), "")
+            sex = self.sexes.get(str(raw_sex)) or self.sexes.get(norm(raw_sex), "")
             if not sex:
                 errors.append(self._error(row, SEX, _("Write the sex as 男 or 女.")))
 
@@ -192,7 +193,9 @@ class RowChecker:
         tags: tuple[int, ...] = ()
         raw_tags = values.get("tags", "")
         if raw_tags != "":
-            tags, unknown = self._tags(plain(raw_tags))
+            if raw_tags not in self.tag_cache:
+                self.tag_cache[raw_tags] = self._tags(plain(raw_tags))
+            tags, unknown = self.tag_cache[raw_tags]
             if unknown:
                 errors.append(self._error(row, TAGS, _("Unknown category: %(names)s.") % {"names": "、".join(unknown)}))
 
@@ -263,7 +266,7 @@ class RowChecker:
         mode = ""
         raw_mode = values.get("mode", "")
         if raw_mode != "":
-            mode = self.modes.get(norm(raw_mode), "")
+            mode = self.modes.get(str(raw_mode)) or self.modes.get(norm(raw_mode), "")
             if not mode:
                 message = _("Unknown transport %(mode)s: write 火车, 飞机, 汽车, 自驾 or 其他.") % {"mode": raw_mode}
                 errors.append(self._error(row, MODE, message))

@@ -109,6 +109,7 @@ class Roster:
 
     data: bytes
     skipped: list[str] = field(default_factory=list)
+    rows_seen: int = 0  # rows of the sheets loaded so far, titles included: the progress bar's total
 
     def __post_init__(self) -> None:
         check_size(len(self.data), self.data[:4])
@@ -118,15 +119,6 @@ class Roster:
         except Exception as exc:  # calamine raises several unrelated types for a damaged file
             raise Refused(unreadable()) from exc
 
-    def row_estimate(self) -> int:
-        """Rows in all visible sheets, titles included: the total for the progress bar, read from the zip."""
-        total = 0
-        for name in self.visible:
-            sheet = self.book.get_sheet_by_name(name)
-            end = sheet.end
-            total += end[0] + 1 if end is not None else 0
-        return total
-
     def sheets(self) -> Iterator[SheetRows]:
         names = _header_names()
         for name in self.visible:
@@ -135,6 +127,8 @@ class Roster:
             except Exception as exc:
                 raise Refused(unreadable()) from exc
             start = sheet.start or (0, 0)
+            end = sheet.end
+            self.rows_seen += end[0] - start[0] + 1 if end is not None else 0
             rows = _filled(sheet.iter_rows(), start, sheet.merged_cell_ranges or [])
             found = _header(rows, names)
             if found is None:

@@ -79,7 +79,7 @@ def roster_template() -> bytes:
     """The headers and one example row (its unit is an example, so a forgotten example row is refused)."""
     book = Workbook(write_only=True)
     sheet = _sheet(book, _("Roster"), TEMPLATE_KEYS)
-    example = [1, "张三", "男", "652328199001011237", "13812345678", "幸福路1号", _("Example village")]
+    example = [1, "张三", "男", "652328199001011016", "13812345678", "幸福路1号", _("Example village")]
     example += ["返乡务工人员", "乌鲁木齐市", "2020-01-25", "火车", "T9527"]
     sheet.append(_row(sheet, TEMPLATE_KEYS, example))
     return _saved(book)

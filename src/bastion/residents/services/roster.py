@@ -29,7 +29,7 @@ from bastion.residents.imports.writing import ErrorReport
 from bastion.residents.models import Person, TravelEntry
 from bastion.residents.validation import name_keys
 
-CHUNK = 4000
+CHUNK = 10_000
 PREVIEW_ROWS = 200
 MAX_ERRORS_KEPT = 1000
 INSERT_BATCH = 500  # rows per multi-row INSERT: 13 parameters each, well under SQLite's limit
@@ -87,7 +87,6 @@ def roster_import(
     writer = _Writer(by=by, dry_run=dry_run)
     report = ErrorReport()
     result = RosterResult()
-    total = roster.row_estimate()
     done = 0
     pending: list[_Pending] = []
     for sheet in roster.sheets():
@@ -114,7 +113,7 @@ def roster_import(
                 done += _flush(writer, pending, result)
                 pending = []
                 if progress:
-                    progress(done + result.refused, max(total, done))
+                    progress(done + result.refused, max(roster.rows_seen, done + result.refused))
     done += _flush(writer, pending, result)
     result.skipped_sheets = roster.skipped
     if not result.sheets:
@@ -175,6 +174,9 @@ class _Writer:
 
     def write(self, pending: list[_Pending]) -> tuple[int, int]:
         """(persons created, rows that matched a person already registered)."""
+        if connection.vendor == "sqlite" and not self.dry_run:
+            with connection.cursor() as cursor:  # the person table's six indexes outgrow SQLite's 2 MB default
+                cursor.execute("PRAGMA cache_size = -65536")
         with transaction.atomic():
             found = self._existing(pending)
             keys: dict[tuple[Any, ...], int] = {}  # a later row of the chunk naming a person an earlier row adds

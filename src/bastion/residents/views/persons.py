@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -116,7 +117,7 @@ def person_edit(request: AuthedRequest, person_id: int) -> HttpResponse:
     person = selectors.person_get_for_user(request.user, person_id)
     form = _person_form(request, person)
 
-    def save(data: dict[str, object]) -> Person:
+    def save(data: dict[str, Any]) -> Person:
         data = {k: v for k, v in data.items() if v or k not in ("id_number", "phone")}  # blank: unchanged
         return services.person_update(by=request.user, person=person, **data)
 

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bastion.core.views.helpers import AuthedRequest, form_submit
@@ -34,7 +34,9 @@ def checklist_item(request: AuthedRequest, kind: str, item_id: int = 0) -> HttpR
     model = LISTS.get(kind)
     if model is None or not may_change_lists(request.user):
         raise Http404("no such list")
-    item = get_object_or_404(model, pk=item_id) if item_id else None
+    item = model.objects.filter(pk=item_id).first() if item_id else None
+    if item_id and item is None:
+        raise Http404("no such item")
     initial: dict[str, Any] = {}
     if item is not None:
         initial = {"code": item.code, "sort_order": item.sort_order, "is_active": item.is_active}
