@@ -236,3 +236,16 @@ def test_the_hq_sees_progress_per_unit_in_a_fixed_number_of_queries(
         response = client.get(url)
     assert response.context["total"].targeted == 10
     assert [p.targeted for p in response.context["below"]] == [5, 5]
+
+
+def test_the_visit_list_runs_a_fixed_number_of_queries(
+    world: World, county_admin: User, village_cadre_a: User, django_assert_max_num_queries: object
+) -> None:
+    for n in range(25):
+        factories.person(world.village_a, f"居民{n}", address=f"{n}号")
+    campaign = campaign_create(by=county_admin, org_unit=world.county, name="全县排查", round_count=1)
+    round_open(by=county_admin, screening_round=campaign.rounds.get())
+    client = english_client(village_cadre_a)
+    with django_assert_max_num_queries(13):  # type: ignore[operator]
+        response = client.get(reverse("residents:visit_list"))
+    assert len(response.context["page"]) == 25

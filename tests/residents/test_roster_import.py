@@ -262,8 +262,9 @@ def test_persons_workbook_masks_numbers_unless_revealed(world: World, county_adm
     run(county_admin, world.village_a)
     persons = Person.objects.filter(name="张三").select_related("org_unit").prefetch_related("tags")
 
-    masked = CalamineWorkbook.from_filelike(io.BytesIO(writing.persons_workbook(persons))).get_sheet_by_index(0)
-    revealed = writing.persons_workbook(persons, reveal=True)
+    with override("zh-hans"):
+        masked = CalamineWorkbook.from_filelike(io.BytesIO(writing.persons_workbook(persons))).get_sheet_by_index(0)
+        revealed = writing.persons_workbook(persons, reveal=True)
     shown = CalamineWorkbook.from_filelike(io.BytesIO(revealed)).get_sheet_by_index(0).to_python()
 
     assert masked.to_python()[1][3] == ZHANG[:6] + "********" + ZHANG[-4:]
