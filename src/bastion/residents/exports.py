@@ -19,8 +19,8 @@ def tasks_workbook(tasks: Iterable[VisitTask]) -> bytes:
     sheet = book.create_sheet(_("Visit tasks"))
     header = [
         _("Unit"),
-        _("Name"),
-        _("Address"),
+        _("Full name"),
+        _("Home address"),
         _("Outcome"),
         _("Explained exception"),
         _("Handed over from"),

@@ -12,9 +12,9 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label=_("name"), max_length=100)
+    name = forms.CharField(label=_("full name"), max_length=100)
     org_unit = UnitChoiceField(label=_("lives in"), queryset=None)
-    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    address = forms.CharField(label=_("home address"), max_length=200, required=False)
     id_number = forms.CharField(
         label=_("ID number"),
         max_length=30,
@@ -42,7 +42,7 @@ class PersonForm(forms.Form):
 
 
 class TravelForm(forms.Form):
-    from_region = forms.CharField(label=_("from"), max_length=100)
+    from_region = forms.CharField(label=_("came from"), max_length=100)
     from_division_code = forms.CharField(label=_("division code of origin"), max_length=12, required=False)
     arrival_date = forms.DateField(label=_("arrival date"), required=False, widget=DATE)
     mode = forms.ChoiceField(label=_("transport"), choices=[("", "—"), *TravelEntry.Mode.choices], required=False)
@@ -51,7 +51,7 @@ class TravelForm(forms.Form):
 
 class HouseholdForm(forms.Form):
     org_unit = UnitChoiceField(label=_("unit or ten-household group"), queryset=None)
-    address = forms.CharField(label=_("address"), max_length=200)
+    address = forms.CharField(label=_("household address"), max_length=200)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,7 +59,7 @@ class HouseholdForm(forms.Form):
 
 
 class HouseholdHeadForm(forms.Form):
-    address = forms.CharField(label=_("address"), max_length=200)
+    address = forms.CharField(label=_("household address"), max_length=200)
     head = forms.ModelChoiceField(label=_("head of household"), queryset=Person.objects.none(), required=False)
 
     def __init__(self, *args: Any, members: Any, **kwargs: Any) -> None:

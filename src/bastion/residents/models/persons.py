@@ -36,7 +36,7 @@ class Household(models.Model):
     org_unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, related_name="households", verbose_name=_("org unit")
     )
-    address = models.CharField(_("address"), max_length=200)
+    address = models.CharField(_("household address"), max_length=200)
     head = models.ForeignKey(
         "Person",
         on_delete=models.SET_NULL,
@@ -62,7 +62,7 @@ class GroupHead(models.Model):
     org_unit = models.OneToOneField(
         OrgUnit, on_delete=models.PROTECT, related_name="group_head", verbose_name=_("group")
     )
-    person = models.ForeignKey("Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("head"))
+    person = models.ForeignKey("Person", on_delete=models.PROTECT, related_name="+", verbose_name=_("group head"))
 
     class Meta:
         verbose_name = _("group head")
@@ -78,7 +78,7 @@ class Person(models.Model):
         FEMALE = "F", _("Female")
 
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="persons", verbose_name=_("lives in"))
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("full name"), max_length=100)
     name_initials = models.CharField(max_length=100, editable=False, db_index=True)
     name_pinyin = models.CharField(max_length=300, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
@@ -87,7 +87,7 @@ class Person(models.Model):
     id_hash = LookupHashField(source="id_number", null=True)
     phone = EncryptedTextField(_("phone"), blank=True)
     phone_hash = LookupHashField(source="phone", blank=True, db_index=True)
-    address = models.CharField(_("address"), max_length=200, blank=True)
+    address = models.CharField(_("home address"), max_length=200, blank=True)
     household = models.ForeignKey(
         Household,
         on_delete=models.SET_NULL,
@@ -144,7 +144,7 @@ class TravelEntry(models.Model):
         OTHER = "other", _("Other")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="travels", verbose_name=_("person"))
-    from_region = models.CharField(_("from"), max_length=100)
+    from_region = models.CharField(_("came from"), max_length=100)
     from_division_code = models.CharField(_("division code of origin"), max_length=12, blank=True)
     arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
     mode = models.CharField(_("transport"), max_length=10, choices=Mode.choices, blank=True)

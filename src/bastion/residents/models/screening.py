@@ -59,7 +59,7 @@ class ScreeningRound(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("Not opened")
         OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", _("Completed")
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="rounds")
     number = models.PositiveSmallIntegerField(_("round"))

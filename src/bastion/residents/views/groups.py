@@ -19,7 +19,7 @@ from bastion.residents.services.persons import group_head_set
 
 
 class GroupHeadForm(forms.Form):
-    person = forms.ModelChoiceField(label=gettext_lazy("head"), queryset=Person.objects.none())
+    person = forms.ModelChoiceField(label=gettext_lazy("group head"), queryset=Person.objects.none())
 
 
 @login_required
