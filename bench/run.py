@@ -149,7 +149,7 @@ def server_version(database: str) -> str:
 def run(database: str, scale: str, repeat: int) -> dict[str, Any]:
     from bastion.core.models import Institution, OrgUnit
     from bastion.core.scope import paths_q
-    from bench import queries, reporting
+    from bench import queries, reporting, residents
     from bench.generate import generate
 
     prepare_database(database)
@@ -216,6 +216,9 @@ def run(database: str, scale: str, repeat: int) -> dict[str, Any]:
 
     # c. Reporting: completeness and roll-up of one day's reports below the root (bench/reporting.py).
     results += reporting.run(database, scale, root, repeat)
+
+    # d. Residents: the Excel roster import, its peak memory, person search (bench/residents.py).
+    results += residents.run(database, scale, root, repeat)
     return {
         "database": database,
         "server": server_version(database),

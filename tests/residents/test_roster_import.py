@@ -15,7 +15,7 @@ from python_calamine import CalamineWorkbook
 from stdnum.cn import ric
 
 from bastion.core.models import AuditEvent, Job, OrgUnit, User
-from bastion.residents.imports import writing
+from bastion.residents.imports import reading, writing
 from bastion.residents.jobs import ROSTER_IMPORT, ROSTER_PREVIEW
 from bastion.residents.models import Person, TravelEntry
 from bastion.residents.services.persons import person_register
@@ -112,7 +112,12 @@ def errors_of(result: RosterResult) -> list[tuple[str, int | None, str, str]]:
     return [(e.get("sheet", ""), e["row"], e["field"], e["message"]) for e in result.errors]
 
 
-def test_it_imports_a_messy_roster_and_refuses_exactly_the_bad_rows(world: World, county_admin: User) -> None:
+@pytest.mark.parametrize("reader", ["calamine", "streamed"])
+def test_it_imports_a_messy_roster_and_refuses_exactly_the_bad_rows(
+    world: World, county_admin: User, reader: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if reader == "streamed":  # the reader of sheets too big to hold in memory
+        monkeypatch.setattr(reading, "STREAM_ABOVE", -1)
     result = run(county_admin, world.village_a)
 
     persons = {p.name: p for p in Person.objects.select_related("org_unit").prefetch_related("tags", "travels")}

@@ -24,7 +24,12 @@ from django.db import models
 
 
 def _derive(purpose: str) -> bytes:
-    return hashlib.sha256(f"bastion:{purpose}:{settings.FIELD_ENCRYPTION_KEY}".encode()).digest()
+    return _derived(purpose, settings.FIELD_ENCRYPTION_KEY)
+
+
+@lru_cache(maxsize=8)
+def _derived(purpose: str, key_material: str) -> bytes:
+    return hashlib.sha256(f"bastion:{purpose}:{key_material}".encode()).digest()
 
 
 @lru_cache(maxsize=4)
@@ -59,7 +64,7 @@ def decrypt(token: str) -> str:
 def keyed_hash(value: str) -> str:
     """A stable, keyed fingerprint of a normalised value, for exact look-ups."""
     normalised = "".join(value.split()).upper()
-    return hmac.new(_derive("lookup-hash"), normalised.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_derive("lookup-hash"), normalised.encode(), "sha256").hex()
 
 
 def mask_name(name: str) -> str:

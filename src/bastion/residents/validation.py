@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,7 +29,8 @@ class Invalid(ValueError):
 
 def plain(value: object) -> str:
     """Full-width digits, letters and spaces made ordinary; surrounding space removed."""
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    text = str(value)
+    return text.strip() if text.isascii() else unicodedata.normalize("NFKC", text).strip()
 
 
 @lru_cache(maxsize=20_000)
@@ -54,13 +56,25 @@ class IdFacts:
 _known_places: dict[str, bool] = {}
 
 
+@lru_cache(maxsize=1)
+def _date_in(minute: int) -> dt.date:
+    return dt.date.today()
+
+
+def _current_date() -> dt.date:
+    """Today, looked up once a minute: an import checks 100,000 birth dates against it."""
+    return _date_in(int(time.time() // 60))
+
+
 def id_number_clean(value: str) -> IdFacts:
     """An 18-character resident ID number checked with python-stdnum's ``cn.ric``; birth date and sex from it.
 
     The place-of-registration look-up is the slow part of ``ric.validate``, so it is cached per
-    six-digit prefix; the checksum and the date are checked on every number, with stdnum's functions.
+    six-digit prefix; stdnum's check digit is computed for every number; the birth date is read
+    directly rather than through ``ric.get_birth_date``, whose character-by-character cleaning of the
+    number costs more than all the rest.
     """
-    number = ric.compact(plain(value)).upper()
+    number = plain(value).replace(" ", "").upper()
     if len(number) != 18:
         raise Invalid(_("An ID number has 18 characters; this one has %(count)s.") % {"count": len(number)})
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
@@ -68,8 +82,8 @@ def id_number_clean(value: str) -> IdFacts:
     if ric.calc_check_digit(number) != number[17]:
         raise Invalid(_("The check digit of this ID number is wrong: check for a mistyped digit."))
     try:
-        birth_date = ric.get_birth_date(number)
-    except StdnumError:
+        birth_date = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
         raise Invalid(_("The date of birth in this ID number does not exist.")) from None
     prefix = number[:6]
     if prefix not in _known_places:
@@ -80,7 +94,7 @@ def id_number_clean(value: str) -> IdFacts:
             _known_places[prefix] = False
     if not _known_places[prefix]:
         raise Invalid(_("The first six digits of this ID number are no known place of registration."))
-    if birth_date > dt.date.today():
+    if birth_date > _current_date():
         raise Invalid(_("The date of birth in this ID number is in the future."))
     return IdFacts(number, birth_date, "M" if int(number[16]) % 2 else "F")
 

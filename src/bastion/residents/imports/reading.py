@@ -1,7 +1,11 @@
 """Reading a roster workbook as counties keep it: every visible sheet, its header found below titles.
 
-Rows come one at a time (``CalamineSheet.iter_rows``), with merged cells filled down and across,
-blank rows and total rows (合计, 总计, 小计) left out. Nothing here knows what a valid value is.
+Rows come one at a time, with merged cells filled down and across, blank rows and total rows (合计,
+总计, 小计) left out. Nothing here knows what a valid value is.
+
+python-calamine reads fast but holds a whole sheet in memory, about five times its XML; a sheet whose
+XML is larger than ``STREAM_ABOVE`` (some 250,000 rows) is streamed with openpyxl's read-only
+reader instead, slower but in constant memory, and its merged ranges are read from the XML's tail.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from bastion.core.imports import Column, Refused, _in_every_language, unreadable
 
 MAX_BYTES = 100 * 1024 * 1024
+STREAM_ABOVE = 64 * 1024 * 1024  # uncompressed sheet XML
 HEADER_SCAN = 10
 XLSX_MAGIC = b"PK\x03\x04"
 
@@ -120,6 +127,9 @@ class Roster:
             raise Refused(unreadable()) from exc
 
     def sheets(self) -> Iterator[SheetRows]:
+        if max(sheet_xml_sizes(self.data), default=0) > STREAM_ABOVE:
+            yield from self._streamed_sheets()
+            return
         names = _header_names()
         for name in self.visible:
             try:
@@ -136,6 +146,52 @@ class Roster:
                 continue
             header_row, headers, positions, reporting_unit = found
             yield SheetRows(name, header_row, headers, positions, reporting_unit, _data(rows))
+
+    def _streamed_sheets(self) -> Iterator[SheetRows]:
+        names = _header_names()
+        try:
+            book = load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
+        except Exception as exc:
+            raise Refused(unreadable()) from exc
+        for sheet in book.worksheets:
+            if sheet.sheet_state != "visible" or not isinstance(sheet, ReadOnlyWorksheet):
+                continue
+            self.rows_seen += sheet.max_row or 0
+            values = ([("" if v is None else v) for v in row] for row in sheet.iter_rows(values_only=True))
+            rows = _filled(values, (0, 0), _merged_ranges(self.data, getattr(sheet, "_worksheet_path", "")))
+            found = _header(rows, names)
+            if found is None:
+                self.skipped.append(sheet.title)
+                continue
+            header_row, headers, positions, reporting_unit = found
+            yield SheetRows(sheet.title, header_row, headers, positions, reporting_unit, _data(rows))
+
+
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number - 1
+
+
+def _merged_ranges(data: bytes, member: str) -> list[Range]:
+    """The merged ranges of a sheet, 0-based, read by scanning its XML once in 1 MB pieces."""
+    ranges: list[Range] = []
+    if not member:
+        return ranges
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member) as xml:
+        tail = b""
+        while piece := xml.read(1 << 20):
+            window = tail + piece
+            for match in _MERGE.finditer(window):
+                if match.end() > len(tail):
+                    top, left = int(match[2]) - 1, _column(match[1])
+                    ranges.append(((top, left), (int(match[4]) - 1, _column(match[3]))))
+            tail = window[-200:]
+    return ranges
 
 
 def check_size(size: int, head: bytes) -> None:

@@ -80,7 +80,7 @@ class Person(models.Model):
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="persons", verbose_name=_("lives in"))
     name = models.CharField(_("full name"), max_length=100)
     name_initials = models.CharField(max_length=100, editable=False, db_index=True)
-    name_pinyin = models.CharField(max_length=300, editable=False)
+    name_pinyin = models.CharField(max_length=300, editable=False, db_index=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     id_number = EncryptedTextField(_("ID number"), blank=True)

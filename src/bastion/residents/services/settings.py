@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bastion.core.models import OrgUnit, User
-from bastion.core.scope import scope_paths
 from bastion.core.names import PRIMARY_LANGUAGE
+from bastion.core.scope import scope_paths
 from bastion.core.services.audit import audit_record, field_changes
 from bastion.residents.models import CategoryTag, Symptom
 

@@ -23,8 +23,8 @@ from bastion.core.services.audit import audit_record
 from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page
 from bastion.core.views.transfer import _dated, _xlsx
 from bastion.residents import selectors
-from bastion.residents.forms import CampaignForm, ExplainForm, VisitForm
 from bastion.residents.exports import tasks_workbook
+from bastion.residents.forms import CampaignForm, ExplainForm, VisitForm
 from bastion.residents.models import Outcome, ScreeningRound
 from bastion.residents.services import screening as services
 
