@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import override
 from openpyxl import Workbook
 from python_calamine import CalamineWorkbook
@@ -324,3 +325,17 @@ def test_upload_preview_confirm_and_done(
 
 def test_the_pages_need_the_permission(world: World, volunteer: User) -> None:
     assert client_for(volunteer).get(reverse("residents:roster_import")).status_code == 403
+
+
+def test_an_unconfirmed_preview_keeps_the_upload_one_day_only(world: World, county_admin: User) -> None:
+    from bastion.residents.jobs import roster_job_create, roster_previews_purge
+
+    job = roster_job_create(
+        by=county_admin, kind=ROSTER_PREVIEW, unit=world.village_a, input_name="r.xlsx", input_data=b"PK\x03\x04x"
+    )
+    assert roster_previews_purge() == 0
+    later = timezone.now() + dt.timedelta(hours=25)
+    assert roster_previews_purge(now=later) == 1
+    job.refresh_from_db()
+    assert bytes(job.input_data) == b""
+    assert AuditEvent.objects.filter(action="roster.previews_purge").exists()

@@ -28,4 +28,4 @@ class ResidentsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from bastion.residents import jobs, sources  # noqa: F401  (registers report sources and job runners)
+        from bastion.residents import jobs, sources, tasks  # noqa: F401  (registers sources, job runners, tasks)

@@ -6,6 +6,7 @@ each finishes its job itself: status, result, error report, audit event.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 
 from django.db import transaction
@@ -113,3 +114,19 @@ def _run_import(job: Job) -> None:
 
 APP_RUNNERS[ROSTER_PREVIEW] = _run_preview
 APP_RUNNERS[ROSTER_IMPORT] = _run_import
+
+
+PREVIEW_KEPT = dt.timedelta(hours=24)
+
+
+def roster_previews_purge(*, now: dt.datetime | None = None) -> int:
+    """Drop the uploads of previews nobody confirmed within a day: a roster is personal data, kept no longer
+    than an import may follow. Returns how many uploads were dropped."""
+    cutoff = (now or timezone.now()) - PREVIEW_KEPT
+    stale = Job.objects.filter(kind=ROSTER_PREVIEW, created_at__lt=cutoff).exclude(input_data=b"")
+    with transaction.atomic():
+        ids = list(stale.values_list("pk", flat=True))
+        Job.objects.filter(pk__in=ids).update(input_data=b"", output_data=b"")
+        if ids:
+            audit_record(by=None, action="roster.previews_purge", object_type="core.job", summary={"jobs": ids})
+    return len(ids)

@@ -121,13 +121,15 @@ class Roster:
     def __post_init__(self) -> None:
         check_size(len(self.data), self.data[:4])
         try:
-            self.book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
-            self.visible = [m.name for m in self.book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
-        except Exception as exc:  # calamine raises several unrelated types for a damaged file
+            self.streamed = max(sheet_xml_sizes(self.data), default=0) > STREAM_ABOVE
+            if not self.streamed:  # calamine keeps a copy of the whole file: not for the big ones
+                self.book = CalamineWorkbook.from_filelike(io.BytesIO(self.data))
+                self.visible = [m.name for m in self.book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
+        except Exception as exc:  # zipfile and calamine raise several unrelated types for a damaged file
             raise Refused(unreadable()) from exc
 
     def sheets(self) -> Iterator[SheetRows]:
-        if max(sheet_xml_sizes(self.data), default=0) > STREAM_ABOVE:
+        if self.streamed:
             yield from self._streamed_sheets()
             return
         names = _header_names()

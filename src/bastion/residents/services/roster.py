@@ -175,8 +175,8 @@ class _Writer:
     def write(self, pending: list[_Pending]) -> tuple[int, int]:
         """(persons created, rows that matched a person already registered)."""
         if connection.vendor == "sqlite" and not self.dry_run:
-            with connection.cursor() as cursor:  # the person table's six indexes outgrow SQLite's 2 MB default
-                cursor.execute("PRAGMA cache_size = -65536")
+            with connection.cursor() as cursor:  # the person table's six indexes outgrow SQLite's 2 MB default; 32 MB
+                cursor.execute("PRAGMA cache_size = -32768")
         with transaction.atomic():
             found = self._existing(pending)
             keys: dict[tuple[Any, ...], int] = {}  # a later row of the chunk naming a person an earlier row adds
