@@ -4,8 +4,8 @@ Rows come one at a time, with merged cells filled down and across, blank rows an
 总计, 小计) left out. Nothing here knows what a valid value is.
 
 python-calamine reads fast but holds a whole sheet in memory, about five times its XML; a sheet whose
-XML is larger than ``STREAM_ABOVE`` (some 250,000 rows) is streamed with openpyxl's read-only
-reader instead, slower but in constant memory, and its merged ranges are read from the XML's tail.
+XML is larger than ``STREAM_ABOVE`` (some 250,000 rows) is parsed piece by piece from the zip instead
+(``_xml_rows``), in constant memory; openpyxl's read-only reader keeps a little of every row it has read.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from xml.etree.ElementTree import Element
 
+from defusedxml import ElementTree
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import load_workbook
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from bastion.core.imports import Column, Refused, _in_every_language, unreadable
@@ -152,21 +152,99 @@ class Roster:
     def _streamed_sheets(self) -> Iterator[SheetRows]:
         names = _header_names()
         try:
-            book = load_workbook(io.BytesIO(self.data), read_only=True, data_only=True)
-        except Exception as exc:
+            archive = zipfile.ZipFile(io.BytesIO(self.data))
+            strings = _shared_strings(archive)
+            sheets = _workbook_sheets(archive)
+        except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
             raise Refused(unreadable()) from exc
-        for sheet in book.worksheets:
-            if sheet.sheet_state != "visible" or not isinstance(sheet, ReadOnlyWorksheet):
-                continue
-            self.rows_seen += sheet.max_row or 0
-            values = ([("" if v is None else v) for v in row] for row in sheet.iter_rows(values_only=True))
-            rows = _filled(values, (0, 0), _merged_ranges(self.data, getattr(sheet, "_worksheet_path", "")))
+        for name, member in sheets:
+            merged = _merged_ranges(archive, member)
+            rows = _filled(_xml_rows(archive, member, strings), (0, 0), merged)
             found = _header(rows, names)
             if found is None:
-                self.skipped.append(sheet.title)
+                self.skipped.append(name)
                 continue
             header_row, headers, positions, reporting_unit = found
-            yield SheetRows(sheet.title, header_row, headers, positions, reporting_unit, _data(rows))
+            yield SheetRows(name, header_row, headers, positions, reporting_unit, _data(rows))
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _workbook_sheets(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(name, zip member) of every visible sheet, in the workbook's order."""
+    targets = {
+        rel.get("Id"): rel.get("Target", "")
+        for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")).iter(f"{_RELS}Relationship")
+    }
+    sheets = []
+    for sheet in ElementTree.fromstring(archive.read("xl/workbook.xml")).iter(f"{_MAIN}sheet"):
+        if sheet.get("state", "visible") != "visible":
+            continue
+        target = targets.get(sheet.get(f"{_DOC_RELS}id"), "")
+        member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        sheets.append((sheet.get("name", ""), member))
+    return sheets
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    if "xl/sharedStrings.xml" not in archive.namelist():
+        return []
+    root = ElementTree.fromstring(archive.read("xl/sharedStrings.xml"))
+    return ["".join(t.text or "" for t in item.iter(f"{_MAIN}t")) for item in root.iter(f"{_MAIN}si")]
+
+
+def _xml_rows(archive: zipfile.ZipFile, member: str, strings: Sequence[str]) -> Iterator[list[Cell]]:
+    """The sheet's rows from its XML, parsed piece by piece and dropped once read: constant memory.
+
+    Rows start at row 1, missing rows are empty lists, missing cells "". Numbers stay numbers, so a
+    date the sheet stores as a number arrives as its Excel serial, which ``date_clean`` reads.
+    """
+    expected = 1
+    with archive.open(member) as xml:
+        events = ElementTree.iterparse(xml, events=("start", "end"))
+        sheet_data = None
+        for event, element in events:
+            if event == "start":
+                if element.tag == f"{_MAIN}sheetData":
+                    sheet_data = element
+                continue
+            if element.tag != f"{_MAIN}row":
+                continue
+            number = int(element.get("r") or expected)
+            while expected < number:
+                yield []
+                expected += 1
+            cells: list[Cell] = []
+            for cell in element.iter(f"{_MAIN}c"):
+                match = _CELL_REF.match(cell.get("r", ""))
+                column = _column(match[1].encode()) if match else len(cells)
+                cells.extend([""] * (column - len(cells)))
+                cells.append(_cell_value(cell, strings))
+            yield cells
+            expected = number + 1
+            if sheet_data is not None:
+                sheet_data.clear()
+
+
+def _cell_value(cell: Element, strings: Sequence[str]) -> Cell:
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(t.text or "" for t in cell.iter(f"{_MAIN}t"))
+    value = cell.findtext(f"{_MAIN}v")
+    if value is None:
+        return ""
+    if kind == "s":
+        return strings[int(value)]
+    if kind == "b":
+        return value == "1"
+    if kind in ("str", "e"):
+        return value
+    number = float(value)
+    return int(number) if number.is_integer() and "." not in value and "E" not in value.upper() else number
 
 
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
@@ -179,12 +257,10 @@ def _column(letters: bytes) -> int:
     return number - 1
 
 
-def _merged_ranges(data: bytes, member: str) -> list[Range]:
+def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[Range]:
     """The merged ranges of a sheet, 0-based, read by scanning its XML once in 1 MB pieces."""
     ranges: list[Range] = []
-    if not member:
-        return ranges
-    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open(member) as xml:
+    with archive.open(member) as xml:
         tail = b""
         while piece := xml.read(1 << 20):
             window = tail + piece
