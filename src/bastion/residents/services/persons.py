@@ -85,6 +85,7 @@ def person_register(
 ) -> Person:
     """Register one person; the same ID number is refused, with the unit where it is registered."""
     require(by, "add_person", org_unit)
+    tags = list(tags)
     data = {"org_unit": org_unit, "name": name, "sex": sex, "birth_date": birth_date, "id_number": id_number}
     data |= {"phone": phone, "address": plain(address), "household": household}
     cleaned = _cleaned(data)

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -107,10 +108,8 @@ def round_close(request: AuthedRequest, round_id: int) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Round %(number)s is closed.") % {"number": screening_round.number})
-    return redirect(
-        f"{redirect('residents:campaign_detail', campaign_id=screening_round.campaign_id).url}"
-        f"?round={screening_round.number}"
-    )
+    detail = reverse("residents:campaign_detail", kwargs={"campaign_id": screening_round.campaign_id})
+    return redirect(f"{detail}?round={screening_round.number}")
 
 
 @login_required
@@ -144,7 +143,7 @@ def task_visit(request: AuthedRequest, task_id: int) -> HttpResponse:
     )
     form = VisitForm(request.POST or None, destinations=destinations, initial={"idempotency_key": uuid.uuid4()})
     if request.method == "POST" and not request.user.has_perm("residents.add_visit"):
-        return render(request, "403.html", status=403)
+        raise PermissionDenied
     visit = form_submit(request, form, lambda data: services.visit_record(by=request.user, task=task, **data))
     if visit is not None:
         messages.success(
