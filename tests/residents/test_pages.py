@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from bastion.core.models import AuditEvent, User
-from bastion.residents.models import Household, Outcome, Symptom, VisitTask
+from bastion.residents.models import CategoryTag, Household, Outcome, Symptom, VisitTask
 from bastion.residents.services.screening import campaign_create, round_open, visit_record
 from tests import factories
 from tests.conftest import World
@@ -79,9 +79,10 @@ def test_the_hq_creates_a_campaign_and_opens_its_first_round_from_the_pages(worl
     assert (
         "Give the campaign a name." in refused.content.decode() or "This field is required" in refused.content.decode()
     )
+    tags = [t.pk for t in CategoryTag.objects.filter(code__in=["migrant_worker", "college_student"])]
     created = client.post(
         reverse("residents:campaign_new"),
-        {"name": "返乡人员排查", "org_unit": world.county.pk, "round_count": 4, "tags": ["1", "2"]},
+        {"name": "返乡人员排查", "org_unit": world.county.pk, "round_count": 4, "tags": tags},
     )
     assert created.status_code == 302
     campaign_url = created["Location"]
