@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 from decimal import Decimal
 
+from django.apps import apps
 from stdnum.cn import ric
 
 from bastion.core.demo import demo_accounts
@@ -34,6 +36,8 @@ def demo_residents(county: OrgUnit) -> None:
             path__startswith=county.path, kind__in=[OrgUnit.Kind.VILLAGE, OrgUnit.Kind.COMMUNITY], is_active=True
         ).order_by("path")
     )
+    defaults = importlib.import_module("bastion.residents.migrations.0002_default_tags_and_symptoms")
+    defaults.add_defaults(apps, None)  # the categories the migration adds, in case a flush removed them
     tags = {t.code: t for t in CategoryTag.objects.all()}
     serial = itertools.count(1)
     for village in villages:
