@@ -16,7 +16,8 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _require(request: HttpRequest, perm: str) -> User:
+def require_perm(request: HttpRequest, perm: str) -> User:
+    """The signed-in user, if their role holds ``perm``; otherwise the operation does not exist for them."""
     user = _user(request)
     if not user.has_perm(perm):
         raise Http404("not found")
@@ -70,26 +71,26 @@ def me(request: HttpRequest) -> dict[str, object]:
 @router.get("/org-units", response=list[OrgUnitOut])
 @paginate(PageNumberPagination, page_size=100)
 def list_org_units(request: HttpRequest, filters: Query[OrgUnitFilters]):  # type: ignore[no-untyped-def]
-    user = _require(request, "core.view_orgunit")
+    user = require_perm(request, "core.view_orgunit")
     within = selectors.orgunit_get_for_user(user, filters.within) if filters.within else None
     return selectors.orgunit_search(user, q=filters.q, kind=filters.kind, active=filters.active, within=within)
 
 
 @router.get("/org-units/{unit_id}", response=OrgUnitOut)
 def get_org_unit(request: HttpRequest, unit_id: int) -> OrgUnit:
-    return selectors.orgunit_get_for_user(_require(request, "core.view_orgunit"), unit_id)
+    return selectors.orgunit_get_for_user(require_perm(request, "core.view_orgunit"), unit_id)
 
 
 @router.get("/org-units/{unit_id}/children", response=list[OrgUnitOut])
 def org_unit_children(request: HttpRequest, unit_id: int) -> list[OrgUnit]:
-    unit = selectors.orgunit_get_for_user(_require(request, "core.view_orgunit"), unit_id)
+    unit = selectors.orgunit_get_for_user(require_perm(request, "core.view_orgunit"), unit_id)
     return list(selectors.orgunit_children(unit))
 
 
 @router.get("/org-units/{unit_id}/counts", response=SubtreeCountsOut)
 def org_unit_counts(request: HttpRequest, unit_id: int) -> dict[str, object]:
     """How many units of each kind, and institutions of each kind, lie below the unit."""
-    unit = selectors.orgunit_get_for_user(_require(request, "core.view_orgunit"), unit_id)
+    unit = selectors.orgunit_get_for_user(require_perm(request, "core.view_orgunit"), unit_id)
     return {
         "unit": unit,
         "units": selectors.orgunit_subtree_counts(unit),

@@ -191,10 +191,10 @@ def unreadable() -> str:
     return _("This is not an Excel workbook (.xlsx), or it is damaged. Save it from Excel as .xlsx and try again.")
 
 
-def check_upload(size: int, head: bytes) -> None:
+def check_upload(size: int, head: bytes, max_bytes: int = MAX_BYTES) -> None:
     """Refuse what is plainly no .xlsx, or too big, before it is stored."""
-    if size > MAX_BYTES:
-        raise Refused(_("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // (1024 * 1024)})
+    if size > max_bytes:
+        raise Refused(_("The file is larger than %(size)s MB.") % {"size": max_bytes // (1024 * 1024)})
     if not head.startswith(XLSX_MAGIC):
         raise Refused(unreadable())
 

@@ -15,6 +15,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from ninja.params.functions import Header as header_param
 
 from bastion.core import selectors as core_selectors
+from bastion.core.api import require_perm
 from bastion.core.models import User
 from bastion.reporting import selectors
 from bastion.reporting.models import ImmediateReport, Report
@@ -25,14 +26,6 @@ from bastion.reporting.services.filing import report_submit
 router = Router(tags=["reporting"])
 # A client that retries sends the same key and gets the first record back.
 IdempotencyKey = Annotated[uuid.UUID | None, header_param(None, alias="Idempotency-Key")]
-
-
-def _require(request: HttpRequest, perm: str) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    if not user.has_perm(perm):
-        raise Http404("not found")
-    return user
 
 
 class IndicatorOut(Schema):
@@ -140,14 +133,14 @@ class CloseIn(Schema):
 
 @router.get("/report-forms", response=list[ReportFormOut])
 def list_report_forms(request: HttpRequest) -> list[Any]:
-    user = _require(request, "reporting.view_reportform")
+    user = require_perm(request, "reporting.view_reportform")
     return list(selectors.forms_for_user(user).prefetch_related("indicators"))
 
 
 @router.post("/reports", response={200: ReportOut, 201: ReportOut})
 def file_report(request: HttpRequest, payload: ReportIn, idempotency_key: IdempotencyKey = None) -> Status[Any]:
     """File or change a report; send an ``Idempotency-Key`` header so that a retry returns the first report."""
-    user = _require(request, "reporting.add_report")
+    user = require_perm(request, "reporting.add_report")
     form = selectors.form_get_for_user(user, payload.form_id)
     unit = core_selectors.orgunit_get_for_user(user, payload.unit_id)
     existed = selectors.report_of(form, unit, form.period_start(payload.period)) is not None
@@ -185,7 +178,7 @@ def _range(user: User, query: RangeQuery) -> tuple[Any, dt.date, dt.date]:
 @router.get("/report-forms/{form_id}/completeness", response=list[CompletenessOut])
 def form_completeness(request: HttpRequest, form_id: int, query: Query[RangeQuery]) -> list[dict[str, Any]]:
     """Completeness and timeliness for each unit directly below ``unit``, and the total (unit_id null)."""
-    user = _require(request, "reporting.view_report")
+    user = require_perm(request, "reporting.view_report")
     form = selectors.form_get_for_user(user, form_id)
     unit, first, last = _range(user, query)
     rows, total = selectors.completeness_by_child(form, unit, first, last)
@@ -215,7 +208,7 @@ class RollupOut(Schema):
 @router.get("/report-forms/{form_id}/rollup", response=list[RollupOut])
 def form_rollup(request: HttpRequest, form_id: int, query: Query[RangeQuery]) -> list[dict[str, Any]]:
     """Totals of every numeric indicator by unit, subtotal per parent, and the grand total."""
-    user = _require(request, "reporting.view_report")
+    user = require_perm(request, "reporting.view_report")
     form = selectors.form_get_for_user(user, form_id)
     unit, first, last = _range(user, query)
     table = selectors.rollup(form, unit, first, last)
@@ -234,7 +227,7 @@ def form_rollup(request: HttpRequest, form_id: int, query: Query[RangeQuery]) ->
 @router.get("/immediate-reports", response=list[ImmediateOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_immediate_reports(request: HttpRequest, state: str = "", category: str = ""):  # type: ignore[no-untyped-def]
-    user = _require(request, "reporting.view_immediatereport")
+    user = require_perm(request, "reporting.view_immediatereport")
     return selectors.immediate_reports_for_user(user, state=state, category=category)
 
 
@@ -244,7 +237,7 @@ def file_immediate_report(
     payload: ImmediateIn,
     idempotency_key: IdempotencyKey = None,
 ) -> Status[Any]:
-    user = _require(request, "reporting.add_immediatereport")
+    user = require_perm(request, "reporting.add_immediatereport")
     unit = core_selectors.orgunit_get_for_user(user, payload.unit_id)
     category = immediate_services.category_by_code(payload.category)
     report = immediate_services.immediate_report_file(
@@ -262,18 +255,18 @@ def file_immediate_report(
 
 @router.get("/immediate-reports/{immediate_id}", response=ImmediateOut)
 def get_immediate_report(request: HttpRequest, immediate_id: int) -> ImmediateReport:
-    return selectors.immediate_get_for_user(_require(request, "reporting.view_immediatereport"), immediate_id)
+    return selectors.immediate_get_for_user(require_perm(request, "reporting.view_immediatereport"), immediate_id)
 
 
 @router.post("/immediate-reports/{immediate_id}/acknowledge", response=ImmediateOut)
 def acknowledge_immediate_report(request: HttpRequest, immediate_id: int) -> ImmediateReport:
-    user = _require(request, "reporting.change_immediatereport")
+    user = require_perm(request, "reporting.change_immediatereport")
     report = selectors.immediate_get_for_user(user, immediate_id)
     return immediate_services.immediate_report_acknowledge(by=user, report=report)
 
 
 @router.post("/immediate-reports/{immediate_id}/close", response=ImmediateOut)
 def close_immediate_report(request: HttpRequest, immediate_id: int, payload: CloseIn) -> ImmediateReport:
-    user = _require(request, "reporting.change_immediatereport")
+    user = require_perm(request, "reporting.change_immediatereport")
     report = selectors.immediate_get_for_user(user, immediate_id)
     return immediate_services.immediate_report_close(by=user, report=report, outcome=payload.outcome)

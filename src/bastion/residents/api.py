@@ -14,7 +14,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.core import selectors as core_selectors
-from bastion.core.models import OrgUnit, User
+from bastion.core.api import require_perm
+from bastion.core.models import OrgUnit
 from bastion.reporting.api import IdempotencyKey
 from bastion.residents import selectors
 from bastion.residents.models import CategoryTag, Symptom
@@ -22,14 +23,6 @@ from bastion.residents.services import persons as person_services
 from bastion.residents.services import screening as screening_services
 
 router = Router(tags=["residents"])
-
-
-def _require(request: HttpRequest, perm: str) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    if not user.has_perm(perm):
-        raise Http404("not found")
-    return user
 
 
 class PersonOut(Schema):
@@ -65,7 +58,7 @@ class PersonIn(Schema):
 @paginate(PageNumberPagination, page_size=50)
 def list_persons(request: HttpRequest, q: str = "", tag: str = "", unit_id: int | None = None):  # type: ignore[no-untyped-def]
     """Search by name or pinyin initials within scope; numbers go to ``POST /persons/lookup``, never in a URL."""
-    user = _require(request, "residents.view_person")
+    user = require_perm(request, "residents.view_person")
     if selectors.is_personal_number(q):
         raise ValidationError({"q": [_("Look up ID and phone numbers with POST /persons/lookup, not in the address.")]})
     unit = core_selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
@@ -79,7 +72,7 @@ class LookupIn(Schema):
 @router.post("/persons/lookup", response=list[PersonOut])
 def lookup_person(request: HttpRequest, payload: LookupIn) -> list[Any]:
     """The persons in scope with exactly this ID or phone number; the number travels in the body only."""
-    user = _require(request, "residents.view_person")
+    user = require_perm(request, "residents.view_person")
     if not selectors.is_personal_number(payload.number):
         raise ValidationError({"number": [_("Give a whole ID number or phone number.")]})
     return list(selectors.person_search(user, payload.number)[:20])
@@ -87,7 +80,7 @@ def lookup_person(request: HttpRequest, payload: LookupIn) -> list[Any]:
 
 @router.post("/persons", response={201: PersonOut})
 def register_person(request: HttpRequest, payload: PersonIn) -> Status[Any]:
-    user = _require(request, "residents.add_person")
+    user = require_perm(request, "residents.add_person")
     unit = core_selectors.orgunit_get_for_user(user, payload.unit_id)
     tags = list(CategoryTag.objects.filter(code__in=payload.tags, is_active=True))
     person = person_services.person_register(
@@ -128,7 +121,7 @@ class TaskOut(Schema):
 @paginate(PageNumberPagination, page_size=50)
 def list_visit_tasks(request: HttpRequest, unit_id: int | None = None, pending: bool = True):  # type: ignore[no-untyped-def]
     """The open rounds' tasks in scope, by address; ``pending=false`` adds the ones accounted for."""
-    user = _require(request, "residents.view_visittask")
+    user = require_perm(request, "residents.view_visittask")
     unit = core_selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
     return selectors.visit_list_for_user(user, unit=unit, pending_only=pending)
 
@@ -166,7 +159,7 @@ def record_visit(
     request: HttpRequest, task_id: int, payload: VisitIn, idempotency_key: IdempotencyKey = None
 ) -> Status[Any]:
     """Record a visit; send an ``Idempotency-Key`` header so that a retry returns the first visit."""
-    user = _require(request, "residents.add_visit")
+    user = require_perm(request, "residents.add_visit")
     task = selectors.task_get_for_user(user, task_id)
     moved_to = None
     if payload.moved_to_unit_id:
@@ -212,7 +205,7 @@ class ProgressQuery(Schema):
 def round_progress(request: HttpRequest, round_id: int, query: Query[ProgressQuery]) -> list[dict[str, Any]]:
     """Targeted, visited, outcomes for each unit below ``unit_id`` (default: the campaign's area, in
     scope), and the total as the last row (unit_id null)."""
-    user = _require(request, "residents.view_campaign")
+    user = require_perm(request, "residents.view_campaign")
     screening_round = selectors.round_get_for_user(user, round_id)
     area = screening_round.campaign.org_unit
     unit = (

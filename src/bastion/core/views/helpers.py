@@ -7,9 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
-from bastion.core.models import User
+from bastion.core.models import OrgUnit, User
+from bastion.core.selectors import orgunit_get_for_user
 
 PAGE_SIZE = 50
 T = TypeVar("T")
@@ -33,6 +34,13 @@ def form_submit(request: HttpRequest, form: forms.Form, action: Callable[[dict[s
     except ValidationError as exc:
         apply_errors(form, exc)
         return None
+
+
+def unit_asked_for(request: HttpRequest, data: QueryDict | None = None) -> OrgUnit | None:
+    """The unit a page is asked about (``unit=`` in the query, or in ``data``); outside the scope it is not
+    found; None when none is asked for."""
+    unit_id = (request.GET if data is None else data).get("unit", "")
+    return orgunit_get_for_user(request.user, int(unit_id)) if unit_id.isdigit() else None  # type: ignore[arg-type]
 
 
 def paginate(request: HttpRequest, items: QuerySet[Any], per_page: int = PAGE_SIZE) -> Page[Any]:

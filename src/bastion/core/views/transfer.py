@@ -27,13 +27,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
+    max_bytes = imports.MAX_BYTES
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
         head = upload.read(4)
         upload.seek(0)
         try:
-            imports.check_upload(upload.size or 0, head)
+            imports.check_upload(upload.size or 0, head, self.max_bytes)
         except Refused as refused:
             raise forms.ValidationError(refused.message) from refused
         return upload

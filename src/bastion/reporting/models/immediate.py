@@ -6,27 +6,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bastion.core.models import OrgUnit, User
-from bastion.core.names import localized
+from bastion.core.models.lists import ListEntry
 
 DEFAULT_ESCALATION_MINUTES = 30
 
 
-class IncidentCategory(models.Model):
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    names = models.JSONField(_("name"), default=dict)
+class IncidentCategory(ListEntry):
     escalate_after_minutes = models.PositiveSmallIntegerField(
         _("escalate when unacknowledged for (minutes)"), default=DEFAULT_ESCALATION_MINUTES
     )
-    sort_order = models.IntegerField(_("sort order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
 
-    class Meta:
+    class Meta(ListEntry.Meta):
         verbose_name = _("incident category")
         verbose_name_plural = _("incident categories")
-        ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        return localized(self.names) or self.code
 
 
 class ImmediateReport(models.Model):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from bastion.core import selectors as core_selectors
 from bastion.core.models import OrgUnit
-from bastion.core.views.helpers import AuthedRequest
+from bastion.core.views.helpers import AuthedRequest, unit_asked_for
 from bastion.reporting.models import ReportForm
 from bastion.reporting.selectors import forms_for_user
 from bastion.reporting.services.common import local_today
@@ -60,11 +60,7 @@ def selection(request: AuthedRequest, *, ranged: bool = False) -> Selection:
     forms = list(forms_for_user(user).prefetch_related("indicators"))
     wanted = request.GET.get("form", "")
     form = next((f for f in forms if str(f.pk) == wanted), None) or next((f for f in forms if f.is_active), None)
-    unit_id = request.GET.get("unit", "")
-    if unit_id.isdigit():
-        unit: OrgUnit | None = core_selectors.orgunit_get_for_user(user, int(unit_id))
-    else:
-        unit = core_selectors.orgunit_roots_for_user(user).first()
+    unit = unit_asked_for(request) or core_selectors.orgunit_roots_for_user(user).first()
     problems: list[str] = []
     today = local_today()
     if ranged and ("from" in request.GET or "to" in request.GET):

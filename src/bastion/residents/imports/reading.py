@@ -17,19 +17,18 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from bastion.core.imports import Column, Refused, _in_every_language, unreadable
+from bastion.core.imports import Column, Refused, _in_every_language, check_upload, unreadable
 
 MAX_BYTES = 100 * 1024 * 1024
 STREAM_ABOVE = 64 * 1024 * 1024  # uncompressed sheet XML
 HEADER_SCAN = 10
-XLSX_MAGIC = b"PK\x03\x04"
 
 Cell = int | float | str | bool | time | date | datetime | timedelta
 
@@ -90,7 +89,9 @@ def norm(value: object) -> str:
     return re.sub(r"\s+", "", text).rstrip("*").casefold()
 
 
+@lru_cache(maxsize=1)
 def _header_names() -> dict[str, str]:
+    """Normalised header -> column key; the same in every interface language, so computed once."""
     names: dict[str, str] = {}
     for column in COLUMNS:
         for name in (*VARIANTS[column.key], column.key, *_in_every_language(column.label)):
@@ -119,7 +120,7 @@ class Roster:
     rows_seen: int = 0  # rows of the sheets loaded so far, titles included: the progress bar's total
 
     def __post_init__(self) -> None:
-        check_size(len(self.data), self.data[:4])
+        check_upload(len(self.data), self.data[:4], MAX_BYTES)
         try:
             self.streamed = max(sheet_xml_sizes(self.data), default=0) > STREAM_ABOVE
             if not self.streamed:  # calamine keeps a copy of the whole file: not for the big ones
@@ -132,7 +133,6 @@ class Roster:
         if self.streamed:
             yield from self._streamed_sheets()
             return
-        names = _header_names()
         for name in self.visible:
             try:
                 sheet = self.book.get_sheet_by_name(name)
@@ -141,16 +141,18 @@ class Roster:
             start = sheet.start or (0, 0)
             end = sheet.end
             self.rows_seen += end[0] - start[0] + 1 if end is not None else 0
-            rows = _filled(sheet.iter_rows(), start, sheet.merged_cell_ranges or [])
-            found = _header(rows, names)
-            if found is None:
-                self.skipped.append(name)
-                continue
-            header_row, headers, positions, reporting_unit = found
-            yield SheetRows(name, header_row, headers, positions, reporting_unit, _data(rows))
+            yield from self._with_header(name, _filled(sheet.iter_rows(), start, sheet.merged_cell_ranges or []))
+
+    def _with_header(self, name: str, rows: Iterator[tuple[int, list[Cell]]]) -> Iterator[SheetRows]:
+        """The sheet, if a header is found among its first rows; else it is noted as skipped."""
+        found = _header(rows, _header_names())
+        if found is None:
+            self.skipped.append(name)
+            return
+        header_row, headers, positions, reporting_unit = found
+        yield SheetRows(name, header_row, headers, positions, reporting_unit, _data(rows))
 
     def _streamed_sheets(self) -> Iterator[SheetRows]:
-        names = _header_names()
         try:
             archive = zipfile.ZipFile(io.BytesIO(self.data))
             strings = _shared_strings(archive)
@@ -159,13 +161,7 @@ class Roster:
             raise Refused(unreadable()) from exc
         for name, member in sheets:
             merged = _merged_ranges(archive, member)
-            rows = _filled(_xml_rows(archive, member, strings), (0, 0), merged)
-            found = _header(rows, names)
-            if found is None:
-                self.skipped.append(name)
-                continue
-            header_row, headers, positions, reporting_unit = found
-            yield SheetRows(name, header_row, headers, positions, reporting_unit, _data(rows))
+            yield from self._with_header(name, _filled(_xml_rows(archive, member, strings), (0, 0), merged))
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -270,14 +266,6 @@ def _merged_ranges(archive: zipfile.ZipFile, member: str) -> list[Range]:
                     ranges.append(((top, left), (int(match[4]) - 1, _column(match[3]))))
             tail = window[-200:]
     return ranges
-
-
-def check_size(size: int, head: bytes) -> None:
-    """Refuse what is plainly no .xlsx, or too big, before it is stored."""
-    if size > MAX_BYTES:
-        raise Refused(_("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // (1024 * 1024)})
-    if not head.startswith(XLSX_MAGIC):
-        raise Refused(unreadable())
 
 
 def sheet_xml_sizes(data: bytes) -> list[int]:

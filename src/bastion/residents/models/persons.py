@@ -10,24 +10,15 @@ from django.utils.translation import gettext_lazy as _
 
 from bastion.core.crypto import EncryptedTextField, LookupHashField, mask, mask_name
 from bastion.core.models import OrgUnit
-from bastion.core.names import localized
+from bastion.core.models.lists import ListEntry
 
 
-class CategoryTag(models.Model):
+class CategoryTag(ListEntry):
     """An epidemiological category (returning college student, migrant worker…), configurable."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    names = models.JSONField(_("name"), default=dict)
-    sort_order = models.IntegerField(_("sort order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
+    class Meta(ListEntry.Meta):
         verbose_name = _("category tag")
         verbose_name_plural = _("category tags")
-        ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        return localized(self.names) or self.code
 
 
 class Household(models.Model):

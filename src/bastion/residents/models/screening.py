@@ -6,28 +6,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bastion.core.models import OrgUnit, User
-from bastion.core.names import localized
+from bastion.core.models.lists import ListEntry
 from bastion.residents.models.persons import CategoryTag, Person
 
 DEFAULT_ROUNDS = 4
 FEVER_FROM = 37.3
 
 
-class Symptom(models.Model):
+class Symptom(ListEntry):
     """The symptom checklist, shared by screening visits and health checks; configurable."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    names = models.JSONField(_("name"), default=dict)
-    sort_order = models.IntegerField(_("sort order"), default=0)
-    is_active = models.BooleanField(_("active"), default=True)
-
-    class Meta:
+    class Meta(ListEntry.Meta):
         verbose_name = _("symptom")
         verbose_name_plural = _("symptoms")
-        ordering = ["sort_order", "code"]
-
-    def __str__(self) -> str:
-        return localized(self.names) or self.code
 
 
 class Campaign(models.Model):

@@ -27,12 +27,11 @@ def _cleaned(data: dict[str, Any], *, exclude: int | None = None) -> dict[str, A
     cleaned["name"] = plain(data.get("name", ""))
     if not cleaned["name"]:
         errors["name"] = _("Give the person's name.")
-    for field, clean in (("phone", phone_clean),):
-        if data.get(field):
-            try:
-                cleaned[field] = clean(data[field])
-            except Invalid as invalid:
-                errors[field] = invalid.message
+    if data.get("phone"):
+        try:
+            cleaned["phone"] = phone_clean(data["phone"])
+        except Invalid as invalid:
+            errors["phone"] = invalid.message
     if data.get("id_number"):
         try:
             facts = id_number_clean(data["id_number"])

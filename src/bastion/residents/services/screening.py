@@ -94,12 +94,15 @@ def targeted_persons(campaign: Campaign) -> QuerySet[Person]:
     return persons.distinct()
 
 
+def _locked(screening_round: ScreeningRound) -> ScreeningRound:
+    """The round, read again under a row lock: opening and closing it must not race."""
+    return ScreeningRound.objects.select_for_update().select_related("campaign__org_unit").get(pk=screening_round.pk)
+
+
 @transaction.atomic
 def round_open(*, by: User, screening_round: ScreeningRound, now: dt.datetime | None = None) -> int:
     """Open the round: one visit task for every person the campaign targets now. Returns how many."""
-    screening_round = (
-        ScreeningRound.objects.select_for_update().select_related("campaign__org_unit").get(pk=screening_round.pk)
-    )
+    screening_round = _locked(screening_round)
     campaign = screening_round.campaign
     require(by, "change_screeninground", campaign.org_unit)
     if screening_round.status != ScreeningRound.Status.PLANNED:
@@ -292,9 +295,7 @@ def task_explain(*, by: User, task: VisitTask, reason: str) -> VisitTask:
 @transaction.atomic
 def round_close(*, by: User, screening_round: ScreeningRound, now: dt.datetime | None = None) -> ScreeningRound:
     """Close the round; refused while anyone is unaccounted for, with how many and where."""
-    screening_round = (
-        ScreeningRound.objects.select_for_update().select_related("campaign__org_unit").get(pk=screening_round.pk)
-    )
+    screening_round = _locked(screening_round)
     require(by, "change_screeninground", screening_round.campaign.org_unit)
     if screening_round.status != ScreeningRound.Status.OPEN:
         raise ValidationError(_("Only an open round can be closed."))

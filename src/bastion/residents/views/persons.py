@@ -19,7 +19,7 @@ from bastion.core import selectors as core_selectors
 from bastion.core.models import OrgUnit
 from bastion.core.services.audit import audit_record
 from bastion.core.services.personal import personal_data_reveal
-from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page
+from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
 from bastion.core.views.transfer import _dated, _xlsx
 from bastion.residents import selectors
 from bastion.residents.forms import HouseholdForm, HouseholdHeadForm, MergeForm, PersonForm, TravelForm
@@ -32,9 +32,7 @@ UNIT_LEVELS = 6  # down to ten-household groups
 
 def _filters(request: AuthedRequest) -> tuple[str, str, OrgUnit | None]:
     data = request.POST if request.method == "POST" else request.GET
-    unit_id = data.get("unit", "")
-    unit = core_selectors.orgunit_get_for_user(request.user, int(unit_id)) if unit_id.isdigit() else None
-    return data.get("q", "").strip(), data.get("tag", ""), unit
+    return data.get("q", "").strip(), data.get("tag", ""), unit_asked_for(request, data)
 
 
 @login_required

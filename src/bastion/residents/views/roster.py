@@ -20,13 +20,13 @@ from bastion.core import selectors, tasks
 from bastion.core.imports import Refused
 from bastion.core.models import Job, OrgUnit
 from bastion.core.views.helpers import AuthedRequest
-from bastion.core.views.transfer import _xlsx
+from bastion.core.views.transfer import ImportForm, _xlsx
 from bastion.residents.imports import reading, writing
 from bastion.residents.jobs import ROSTER_IMPORT, ROSTER_PREVIEW, roster_confirm, roster_job_create
 
 
-class RosterForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("Excel file (.xlsx)"))
+class RosterForm(ImportForm):
+    max_bytes = reading.MAX_BYTES
     unit = forms.ModelChoiceField(
         queryset=OrgUnit.objects.none(),
         label=gettext_lazy("Unit for rows that name none"),
@@ -38,16 +38,6 @@ class RosterForm(forms.Form):
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = selectors.orgunit_choices_for_user(user)
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        head = upload.read(4)
-        upload.seek(0)
-        try:
-            reading.check_size(upload.size or 0, head)
-        except Refused as refused:
-            raise forms.ValidationError(refused.message) from refused
-        return upload
 
 
 @login_required

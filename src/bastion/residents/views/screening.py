@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from bastion.core import selectors as core_selectors
 from bastion.core.models import OrgUnit
 from bastion.core.services.audit import audit_record
-from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page
+from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
 from bastion.core.views.transfer import _dated, _xlsx
 from bastion.residents import selectors
 from bastion.residents.exports import tasks_workbook
@@ -49,10 +49,7 @@ def campaign_new(request: AuthedRequest) -> HttpResponse:
 
 def _selected_unit(request: AuthedRequest, area: OrgUnit) -> OrgUnit:
     """The unit whose figures are shown: asked for, else the area when in scope, else the user's own root."""
-    unit_id = request.GET.get("unit", "")
-    if unit_id.isdigit():
-        return core_selectors.orgunit_get_for_user(request.user, int(unit_id))
-    return selectors.area_unit_for_user(request.user, area)
+    return unit_asked_for(request) or selectors.area_unit_for_user(request.user, area)
 
 
 @login_required
@@ -116,8 +113,7 @@ def round_close(request: AuthedRequest, round_id: int) -> HttpResponse:
 @permission_required("residents.view_visittask", raise_exception=True)
 def visit_list(request: AuthedRequest) -> HttpResponse:
     """My visits today: the open rounds' persons still to visit, by address, then the ones done."""
-    unit_id = request.GET.get("unit", "")
-    unit = core_selectors.orgunit_get_for_user(request.user, int(unit_id)) if unit_id.isdigit() else None
+    unit = unit_asked_for(request)
     show = request.GET.get("show", "pending")
     tasks = selectors.visit_list_for_user(request.user, unit=unit, pending_only=show != "all")
     return render(
@@ -184,15 +180,7 @@ def task_explain(request: AuthedRequest, task_id: int) -> HttpResponse:
 @permission_required("residents.view_visit", raise_exception=True)
 def day_summary(request: AuthedRequest) -> HttpResponse:
     """The evening summary (碰头会汇总当天核查情况): the day's visits per unit below."""
-    roots = list(core_selectors.orgunit_roots_for_user(request.user))
-    unit_id = request.GET.get("unit", "")
-    unit = (
-        core_selectors.orgunit_get_for_user(request.user, int(unit_id))
-        if unit_id.isdigit()
-        else roots[0]
-        if roots
-        else None
-    )
+    unit = unit_asked_for(request) or core_selectors.orgunit_roots_for_user(request.user).first()
     day = parse_date(request.GET.get("day", "")) or timezone.localdate()
     if unit is None:
         return render(request, "residents/day_summary.html", {"unit": None, "day": day})
