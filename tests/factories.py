@@ -10,6 +10,7 @@ from bastion.core.services.accounts import user_create
 from bastion.core.services.orgunits import institution_create, orgunit_create
 
 if TYPE_CHECKING:
+    from bastion.observation.models import ObservationCase
     from bastion.residents.models import Person
 
 _numbers = itertools.count(1)
@@ -69,3 +70,20 @@ def person(org_unit: OrgUnit, name: str | None = None, *, tags: tuple[str, ...] 
         tags=list(CategoryTag.objects.filter(code__in=tags)),
         **kwargs,  # type: ignore[arg-type]
     )
+
+
+def designated_hospital(org_unit: OrgUnit, name: str | None = None) -> Institution:
+    return institution_create(
+        by=None,
+        org_unit=org_unit,
+        kind=Institution.Kind.MEDICAL,
+        name=name or f"hospital-{next(_numbers)}",
+        designated=True,
+    )
+
+
+def observation_case(person: Person, reason: str = "returnee", **kwargs: object) -> ObservationCase:
+    from bastion.observation.models import ObservationReason
+    from bastion.observation.services.cases import case_open
+
+    return case_open(by=None, person=person, reason=ObservationReason.objects.get(code=reason), **kwargs)  # type: ignore[arg-type]

@@ -177,6 +177,73 @@ def _checklist_item(b: Outsider) -> int:
     return int(Symptom.objects.get(code="fever").pk)
 
 
+def _case_of_b(b: Outsider) -> Any:
+    """An active observation case of 沈家沟人, with a hospital of township B marked as designated."""
+    from bastion.observation.models import ObservationCase
+
+    case = ObservationCase.objects.filter(person__name="沈家沟人").first()
+    if case is None:
+        _campaign_of_b(b)
+        from bastion.residents.models import Person
+
+        case = factories.observation_case(Person.objects.get(name="沈家沟人"))
+        factories.designated_hospital(b.world.township_b, "县定点医院")
+    return case
+
+
+@out_of_scope("case_id")
+def _case(b: Outsider) -> int:
+    return int(_case_of_b(b).pk)
+
+
+@out_of_scope("referral_id")
+def _referral(b: Outsider) -> int:
+    from django.utils import timezone
+
+    from bastion.core.models import Institution
+    from bastion.observation.models import Referral
+
+    case = _case_of_b(b)
+    hospital = Institution.objects.get(name="县定点医院")
+    referral, _created = Referral.objects.get_or_create(
+        case=case,
+        defaults={"hospital": hospital, "transport": "ambulance", "handover": "沈家沟", "referred_at": timezone.now()},
+    )
+    return int(referral.pk)
+
+
+@out_of_scope("site_id")
+def _site(b: Outsider) -> int:
+    from bastion.observation.models import IsolationSite
+
+    site, _created = IsolationSite.objects.get_or_create(
+        org_unit=b.world.township_b, name="东城镇隔离点", defaults={"rooms": 10, "capacity": 10}
+    )
+    return int(site.pk)
+
+
+@out_of_scope("delivery_id")
+def _delivery(b: Outsider) -> int:
+    from django.utils import timezone
+
+    from bastion.observation.models import DeliveryRequest
+
+    case = _case_of_b(b)
+    request, _created = DeliveryRequest.objects.get_or_create(
+        person=case.person, defaults={"org_unit": case.org_unit, "case": case, "requested_at": timezone.now()}
+    )
+    return int(request.pk)
+
+
+@out_of_scope("care_id")
+def _care(b: Outsider) -> int:
+    from bastion.observation.models import CarePerson
+
+    person = _case_of_b(b).person
+    care, _created = CarePerson.objects.get_or_create(person=person, defaults={"org_unit": person.org_unit})
+    return int(care.pk)
+
+
 # URL names outside the harness, each with its reason.
 EXEMPT_URL_NAMES = {
     "login": "public: the sign-in page",
@@ -225,6 +292,31 @@ def snapshot_of_b(world: Any) -> dict[str, Any]:
         "tokens": list(b_tokens(world)),
         **reporting_of_b(world, in_b),
         **residents_of_b(in_b),
+        **observation_of_b(in_b),
+    }
+
+
+def observation_of_b(in_b: dict[str, str]) -> dict[str, Any]:
+    from bastion.observation.models import (
+        CarePerson,
+        DeliveryRequest,
+        HealthCheck,
+        IsolationSite,
+        ObservationCase,
+        Referral,
+    )
+
+    return {
+        "cases": list(
+            ObservationCase.objects.filter(**in_b).values_list("pk", "status", "planned_end", "org_unit", "cadre")
+        ),
+        "checks": HealthCheck.objects.filter(**in_b).count(),
+        "referrals": list(
+            Referral.objects.filter(**{f"case__{k}": v for k, v in in_b.items()}).values_list("pk", "acknowledged_at")
+        ),
+        "sites": list(IsolationSite.objects.filter(**in_b).values_list("pk", "name", "capacity", "is_active")),
+        "deliveries": list(DeliveryRequest.objects.filter(**in_b).values_list("pk", "status", "assignee_name")),
+        "care": list(CarePerson.objects.filter(**in_b).values_list("pk", "needs", "next_contact_due", "is_active")),
     }
 
 

@@ -11,6 +11,8 @@ from ninja.security import HttpBearer, django_auth
 
 from bastion.core.api import router as core_router
 from bastion.core.services.accounts import token_authenticate
+from bastion.observation.api import router as observation_router
+from bastion.observation.api_care import router as care_router
 from bastion.reporting.api import router as reporting_router
 from bastion.residents.api import router as residents_router
 
@@ -48,4 +50,6 @@ def permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRespon
 api.add_router("/", core_router)
 api.add_router("/", reporting_router)
 api.add_router("/", residents_router)
+api.add_router("/", observation_router)
+api.add_router("/", care_router)
 __all__ = ["api"]

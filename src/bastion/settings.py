@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "bastion.core",
     "bastion.reporting",
     "bastion.residents",
+    "bastion.observation",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reporting/", include("bastion.reporting.urls")),
     path("residents/", include("bastion.residents.urls")),
+    path("observation/", include("bastion.observation.urls")),
     path("", include("bastion.core.urls")),
 ]
 

@@ -53,6 +53,11 @@ class InstitutionForm(forms.Form):
     kind = forms.ChoiceField(label=_("kind"), choices=Institution.Kind.choices)
     name = forms.CharField(label=_("name"), max_length=150)
     note = forms.CharField(label=_("note"), max_length=300, required=False)
+    designated = forms.BooleanField(
+        label=_("designated hospital"),
+        required=False,
+        help_text=_("A medical institution that receives referred cases."),
+    )
     is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
 
 

@@ -19,6 +19,7 @@ ROLES: dict[str, Promise] = {
     "township_cadre": _("Township cadre"),
     "village_cadre": _("Village cadre"),
     "checkpoint_staff": _("Checkpoint staff"),
+    "doctor": _("Doctor (village clinic or hospital)"),
     "volunteer": _("Volunteer"),
     "observer": _("Observer (read only)"),
 }

@@ -98,6 +98,9 @@ class Institution(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=150)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    designated = models.BooleanField(
+        _("designated hospital"), default=False, help_text=_("A medical institution that receives referred cases.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     pinyin_initials = models.CharField(max_length=150, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -201,10 +201,14 @@ def orgunit_set_active(*, by: User | None, unit: OrgUnit, active: bool) -> int:
     return changed
 
 
-def _validate_institution(*, org_unit: OrgUnit, kind: str, name: str, exclude_pk: int | None = None) -> None:
+def _validate_institution(
+    *, org_unit: OrgUnit, kind: str, name: str, designated: bool = False, exclude_pk: int | None = None
+) -> None:
     errors: dict[str, str] = {}
     if kind not in Institution.Kind.values:
         errors["kind"] = _("Unknown kind of institution: %(kind)s.") % {"kind": kind}
+    elif designated and kind != Institution.Kind.MEDICAL:
+        errors["designated"] = _("Only a medical institution can be a designated hospital.")
     if not name.strip():
         errors["name"] = _("Give the institution a name.")
     elif Institution.objects.filter(org_unit=org_unit, name=name.strip()).exclude(pk=exclude_pk or 0).exists():
@@ -217,11 +221,18 @@ def _validate_institution(*, org_unit: OrgUnit, kind: str, name: str, exclude_pk
 
 
 @transaction.atomic
-def institution_create(*, by: User | None, org_unit: OrgUnit, kind: str, name: str, note: str = "") -> Institution:
+def institution_create(
+    *, by: User | None, org_unit: OrgUnit, kind: str, name: str, note: str = "", designated: bool = False
+) -> Institution:
     _require(by, "add_institution", org_unit)
-    _validate_institution(org_unit=org_unit, kind=kind, name=name)
+    _validate_institution(org_unit=org_unit, kind=kind, name=name, designated=designated)
     institution = Institution.objects.create(
-        org_unit=org_unit, kind=kind, name=name.strip(), note=note, pinyin_initials=pinyin_keys(name)[0][:150]
+        org_unit=org_unit,
+        kind=kind,
+        name=name.strip(),
+        note=note,
+        designated=designated,
+        pinyin_initials=pinyin_keys(name)[0][:150],
     )
     audit_record(
         by=by, action="institution.create", obj=institution, org_unit=org_unit, summary={"name": name, "kind": kind}
@@ -232,13 +243,14 @@ def institution_create(*, by: User | None, org_unit: OrgUnit, kind: str, name: s
 @transaction.atomic
 def institution_update(*, by: User | None, institution: Institution, data: dict[str, Any]) -> Institution:
     _require(by, "change_institution", institution.org_unit)
-    data = {k: v for k, v in data.items() if k in {"org_unit", "kind", "name", "note", "is_active"}}
+    data = {k: v for k, v in data.items() if k in {"org_unit", "kind", "name", "note", "designated", "is_active"}}
     if "org_unit" in data:
         _require(by, "change_institution", data["org_unit"])
     _validate_institution(
         org_unit=data.get("org_unit", institution.org_unit),
         kind=data.get("kind", institution.kind),
         name=data.get("name", institution.name),
+        designated=data.get("designated", institution.designated),
         exclude_pk=institution.pk,
     )
     changes = field_changes(institution, data)

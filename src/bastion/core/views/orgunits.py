@@ -174,7 +174,12 @@ def institution_create(request: AuthedRequest, unit_id: int) -> HttpResponse:
             request,
             form,
             lambda data: services.institution_create(
-                by=request.user, org_unit=unit, kind=data["kind"], name=data["name"], note=data["note"]
+                by=request.user,
+                org_unit=unit,
+                kind=data["kind"],
+                name=data["name"],
+                note=data["note"],
+                designated=data["designated"],
             ),
         )
         is not None
@@ -192,7 +197,7 @@ def institution_create(request: AuthedRequest, unit_id: int) -> HttpResponse:
 @permission_required("core.change_institution", raise_exception=True)
 def institution_edit(request: AuthedRequest, institution_id: int) -> HttpResponse:
     institution = selectors.institution_get_for_user(request.user, institution_id)
-    initial = {f: getattr(institution, f) for f in ("kind", "name", "note", "is_active")}
+    initial = {f: getattr(institution, f) for f in ("kind", "name", "note", "designated", "is_active")}
     form = InstitutionForm(request.POST or None, initial=initial)
     if (
         form_submit(

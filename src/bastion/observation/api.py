@@ -1,0 +1,5 @@
+"""The observation API."""
+
+from ninja import Router
+
+router = Router(tags=["observation"])
