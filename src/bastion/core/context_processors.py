@@ -14,6 +14,7 @@ NAVIGATION = [
     ("residents:visit_list", _("My visits"), "residents.view_visittask"),
     ("residents:person_list", _("Residents"), "residents.view_person"),
     ("residents:campaign_list", _("Screening"), "residents.view_campaign"),
+    ("observation:today", _("Observation"), "observation.view_observationcase"),
     ("core:tree", _("Org units"), "core.view_orgunit"),
     ("core:institutions", _("Institutions"), "core.view_institution"),
     ("core:users", _("Accounts"), "core.manage_accounts"),

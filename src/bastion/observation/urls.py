@@ -1,5 +1,5 @@
-from bastion.observation.views import care, cases, settings
+from bastion.observation.views import care, cases, settings, today
 
 app_name = "observation"
 
-urlpatterns = [*cases.urlpatterns, *care.urlpatterns, *settings.urlpatterns]
+urlpatterns = [*cases.urlpatterns, *today.urlpatterns, *care.urlpatterns, *settings.urlpatterns]

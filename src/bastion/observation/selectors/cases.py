@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -104,20 +104,23 @@ class DayStates:
     pk: int
     path: str
     address: str
-    states: list[str]
+    slots: list[tuple[str, str]]  # (time of day, state)
     alert_open: bool = False
+
+    def _count(self, state: str) -> int:
+        return sum(1 for _time, s in self.slots if s == state)
 
     @property
     def missed(self) -> int:
-        return self.states.count(MISSED)
+        return self._count(MISSED)
 
     @property
     def due(self) -> int:
-        return self.states.count(DUE)
+        return self._count(DUE)
 
     @property
     def done(self) -> int:
-        return self.states.count(DONE)
+        return self._count(DONE)
 
     @property
     def rank(self) -> tuple[int, str, str, int]:
@@ -125,14 +128,21 @@ class DayStates:
 
 
 def day_states(user: User, unit: OrgUnit | None = None, now: dt.datetime | None = None) -> list[DayStates]:
-    """Today's slots of every active case in scope (below ``unit``), in three queries."""
+    """The slots of the last 24 hours and the rest of today of every active case in scope (below ``unit``).
+
+    Yesterday evening's missed check thus still shows in red the next morning. Three queries.
+    """
     now = now or timezone.now()
     today = timezone.localdate(now)
+    yesterday = today - dt.timedelta(days=1)
+    since = now - dt.timedelta(hours=24)
     cases = _within(ObservationCase.objects.filter(status=Status.ACTIVE), user, unit).values_list(
         "pk", "org_unit__path", "person__address", "check_times", "opened_at"
     )
     checks = _within(
-        HealthCheck.objects.filter(case__status=Status.ACTIVE, taken_at__gte=earliest_window_start(today)), user, unit
+        HealthCheck.objects.filter(case__status=Status.ACTIVE, taken_at__gte=earliest_window_start(yesterday)),
+        user,
+        unit,
     ).values_list("case_id", "taken_at")
     taken: dict[int, list[dt.datetime]] = defaultdict(list)
     for case_id, at in checks:
@@ -142,16 +152,24 @@ def day_states(user: User, unit: OrgUnit | None = None, now: dt.datetime | None 
             "case_id", flat=True
         )
     )
-    slots_by_times: dict[tuple[str, ...], list[Slot]] = {}
+    slots_by_times: dict[tuple[str, ...], list[tuple[str, Slot]]] = {}
     rows = []
     for pk, path, address, times, opened_at in cases:
         key = tuple(times)
         if key not in slots_by_times:
-            slots_by_times[key] = day_slots(today, minutes_of(times))
-        states = [s.state(taken.get(pk, ()), now) for s in slots_by_times[key] if s.end > opened_at]
+            minutes = minutes_of(times)
+            recent = [s for s in day_slots(yesterday, minutes) + day_slots(today, minutes) if s.end > since]
+            slots_by_times[key] = [(_label(s, today), s) for s in recent]
+        mine = taken.get(pk, [])
+        states = [(label, s.state(mine, now)) for label, s in slots_by_times[key] if s.end > opened_at]
         rows.append(DayStates(pk, path, address, states, pk in alerts))
     rows.sort(key=lambda r: r.rank)
     return rows
+
+
+def _label(slot: Slot, today: dt.date) -> str:
+    local = timezone.localtime(slot.at)
+    return f"{local:%H:%M}" if local.date() == today else f"{local:%m-%d %H:%M}"
 
 
 def cases_by_pk(pks: list[int]) -> dict[int, ObservationCase]:
@@ -206,7 +224,7 @@ def overview(user: User, unit: OrgUnit, now: dt.datetime | None = None) -> tuple
     for states in day_states(user, unit, now):
         row = row_for(states.path)
         count(row, "active")
-        count(row, "slots", len(states.states))
+        count(row, "slots", len(states.slots))
         count(row, "missed", states.missed)
         count(row, "alerts_open", int(states.alert_open))
         if states.missed:
@@ -238,6 +256,11 @@ def open_alerts(user: User, unit: OrgUnit | None = None) -> QuerySet[HealthCheck
 
 def sites_for_user(user: User, unit: OrgUnit | None = None) -> QuerySet[IsolationSite]:
     return _within(IsolationSite.objects.all(), user, unit).select_related("org_unit")
+
+
+def site_occupancy(sites: QuerySet[IsolationSite]) -> QuerySet[IsolationSite]:
+    """Each site with ``held``: the persons it holds now."""
+    return sites.annotate(held=Count("cases", filter=Q(cases__status=Status.ACTIVE))).order_by("org_unit__path", "name")
 
 
 def site_get_for_user(user: User, site_id: int) -> IsolationSite:

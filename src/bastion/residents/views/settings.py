@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from bastion.core.models.lists import ListEntry
 from bastion.core.views.helpers import AuthedRequest, form_submit
 from bastion.residents.forms import ChecklistItemForm
 from bastion.residents.models import CategoryTag, Symptom
@@ -43,7 +44,7 @@ def checklist_item(request: AuthedRequest, kind: str, item_id: int = 0) -> HttpR
         initial |= {"name_zh_hans": item.names.get("zh-hans", ""), "name_en": item.names.get("en", "")}
     form = ChecklistItemForm(request.POST or None, editing=item is not None, initial=initial)
 
-    def save(data: dict[str, Any]) -> CategoryTag | Symptom:
+    def save(data: dict[str, Any]) -> ListEntry:
         return checklist_item_save(
             by=request.user,
             model=model,
