@@ -146,6 +146,7 @@ def demo_accounts(county: OrgUnit) -> list[tuple[str, str, str]]:
         ("village", "village_cadre", village, f"{village.display_name}干部"),
         ("checkpoint", "checkpoint_staff", townships[0], "卡点值班人员"),
         ("volunteer", "volunteer", compound or townships[0], "志愿者"),
+        ("doctor", "doctor", village, f"{village.display_name}村医"),
         ("observer", "observer", county, "观察员"),
     ]
     accounts = []

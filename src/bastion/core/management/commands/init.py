@@ -42,6 +42,9 @@ class Command(BaseCommand):
             from bastion.residents.demo import demo_residents
 
             demo_residents(result.county)
+            from bastion.observation.demo import demo_observation
+
+            demo_observation(result.county)
             table = Table(title=f"Demo accounts (password: {settings.DEMO_PASSWORD})")
             for column in ("user name", "role", "scope"):
                 table.add_column(column)
