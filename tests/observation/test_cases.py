@@ -220,3 +220,27 @@ def test_the_township_overview_adds_up_its_villages(world: World, township_cadre
         page = english_client(township_cadre).get(reverse("observation:overview")).content.decode()
     assert total.active == 2 and rows[0].unit == world.village_a and rows[0].active == 2
     assert "水磨沟村" in page
+
+
+@pytest.mark.django_db
+def test_the_figures_offered_to_report_forms(world: World, village_doctor: User) -> None:
+    from bastion.reporting.sources import source_value
+
+    case = returnee(world)
+    with time_machine.travel(at(2, 8), tick=False):
+        check_record(by=village_doctor, case=case, temperature=Decimal("36.5"))
+        check_record(by=village_doctor, case=case, temperature=Decimal("37.6"), taken_at=at(2, 7, 50))
+    with time_machine.travel(at(3, 12), tick=False):
+        day1, day2 = dt.date(2020, 2, 1), dt.date(2020, 2, 2)
+
+        def value(code: str, first: dt.date = day1, last: dt.date = day2) -> int:
+            figure = source_value(code, world.township_a, first, last)
+            assert figure is not None
+            return int(figure)
+
+        assert value("observation.active") == 1 and value("observation.started") == 1
+        assert value("observation.checks") == 2 and value("observation.alerts") == 1
+        assert value("observation.alerts_open") == 1
+        # day 1: morning and evening, day 2: evening; day 2's morning was taken
+        assert value("observation.checks_missed") == 3
+        assert source_value("observation.active", world.township_b, day1, day2) == 0
