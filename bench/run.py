@@ -149,7 +149,7 @@ def server_version(database: str) -> str:
 def run(database: str, scale: str, repeat: int) -> dict[str, Any]:
     from bastion.core.models import Institution, OrgUnit
     from bastion.core.scope import paths_q
-    from bench import queries, reporting, residents
+    from bench import observation, queries, reporting, residents
     from bench.generate import generate
 
     prepare_database(database)
@@ -219,6 +219,9 @@ def run(database: str, scale: str, repeat: int) -> dict[str, Any]:
 
     # d. Residents: the Excel roster import, its peak memory, person search (bench/residents.py).
     results += residents.run(database, scale, root, repeat)
+
+    # e. Observation: today's checks and the township overview over 5,000 active cases (bench/observation.py).
+    results += observation.run(database, scale, root, repeat)
     return {
         "database": database,
         "server": server_version(database),

@@ -58,7 +58,7 @@ def test_init_builds_mulei_county_from_official_codes_and_twice_changes_nothing(
         institutions["garrison"],
         institutions["police_checkpoint"],
     ) == (20, 78, 3, 7)
-    assert User.objects.count() == 8
+    assert User.objects.count() == 9  # one per role
     before = (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count())
     call_command("init", division="652328", demo=True, stdout=StringIO())
     assert (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count()) == before

@@ -15,6 +15,7 @@ NAVIGATION = [
     ("residents:person_list", _("Residents"), "residents.view_person"),
     ("residents:campaign_list", _("Screening"), "residents.view_campaign"),
     ("observation:today", _("Observation"), "observation.view_observationcase"),
+    ("observation:delivery_list", _("Deliveries"), "observation.view_deliveryrequest"),
     ("core:tree", _("Org units"), "core.view_orgunit"),
     ("core:institutions", _("Institutions"), "core.view_institution"),
     ("core:users", _("Accounts"), "core.manage_accounts"),

@@ -56,7 +56,9 @@ def checklist_item_save(
     if errors:
         raise ValidationError(errors)
     if item is None:
-        item = model._default_manager.create(code=code, names=names, sort_order=sort_order, is_active=is_active, **(extra or {}))
+        item = model._default_manager.create(
+            code=code, names=names, sort_order=sort_order, is_active=is_active, **(extra or {})
+        )
         changes = {"code": code, "names": names}
     else:
         fields = {"names": names, "sort_order": sort_order, "is_active": is_active, **(extra or {})}
