@@ -81,7 +81,7 @@ def test_a_village_cadre_opens_a_case_for_a_person_of_the_village(
     assert (opened["person_name"], opened["unit_id"], opened["reason"]) == ("张三", world.village_a.pk, "returnee")
     assert (opened["planned_end"], opened["day"], opened["status"]) == ("2020-02-14", 3, "active")
     case = ObservationCase.objects.get()
-    assert (case.cadre, case.check_times) == (village_cadre_a, ["08:00", "20:00"])
+    assert (case.cadre, case.times) == (village_cadre_a, ["08:00", "20:00"])
     listed = client.get("/api/v1/observation/cases", {"q": "zs"})
     assert [c["person_name"] for c in listed.json()["items"]] == ["张三"]
     assert "13812345678" not in listed.content.decode()

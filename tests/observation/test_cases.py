@@ -190,7 +190,7 @@ def test_opening_a_case_on_the_page_and_the_rules_it_checks(world: World, villag
             {"reason": reason.pk, "start_date": "2020-02-01", "place": "home", "check_times": "07:00, 12:00，19:00"},
         )
         case = ObservationCase.objects.get()
-        assert (case.planned_end, case.check_times) == (dt.date(2020, 2, 14), ["07:00", "12:00", "19:00"])
+        assert (case.planned_end, case.times) == (dt.date(2020, 2, 14), ["07:00", "12:00", "19:00"])
         again = client.post(
             url, {"reason": reason.pk, "start_date": "2020-02-01", "place": "home", "check_times": "08:00"}
         )

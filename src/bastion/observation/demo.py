@@ -102,7 +102,7 @@ def _spread(county: OrgUnit) -> list[Person]:
 
 def _past_checks(case: ObservationCase, opened: dt.datetime, now: dt.datetime, skip_every: int) -> None:
     """A check near every slot that is over, but for a few missed; normal temperatures."""
-    minutes = minutes_of(case.check_times)
+    minutes = minutes_of(case.times)
     checks = []
     day, count = case.start_date, 0
     while day <= timezone.localdate(now):

@@ -31,7 +31,7 @@ class CaseForm(forms.Form):
     check_times = forms.CharField(
         label=_("check times"),
         max_length=60,
-        initial=", ".join(DEFAULT_CHECK_TIMES),
+        initial=DEFAULT_CHECK_TIMES.replace(",", ", "),
         help_text=_("Times of day, separated by commas."),
     )
 

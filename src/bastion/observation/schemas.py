@@ -94,7 +94,7 @@ class ReferralOut(Schema):
 
 
 class CaseDetailOut(CaseOut):
-    check_times: list[str]
+    check_times: list[str] = Field(alias="times")
     cadre_name: str
     doctor_name: str
     release_note: str

@@ -73,7 +73,7 @@ def _checks_missed(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
     missed = 0
     for pk, times, start_date, opened_at, ended_at in rows:
         slots = case_slots(
-            minutes=minutes_of(times),
+            minutes=minutes_of(times.split(",")),
             first_day=max(first, start_date),
             last_day=last,
             opened_at=opened_at,

@@ -10,11 +10,7 @@ from bastion.core.models.lists import ListEntry
 from bastion.residents.models import Person, Symptom
 
 DEFAULT_DAYS = 14
-DEFAULT_CHECK_TIMES = ["08:00", "20:00"]
-
-
-def default_check_times() -> list[str]:
-    return list(DEFAULT_CHECK_TIMES)
+DEFAULT_CHECK_TIMES = "08:00,20:00"
 
 
 class ObservationReason(ListEntry):
@@ -73,7 +69,9 @@ class ObservationCase(models.Model):
     room = models.CharField(_("room"), max_length=30, blank=True)
     start_date = models.DateField(_("start"))
     planned_end = models.DateField(_("planned end"))
-    check_times = models.JSONField(_("check times"), default=default_check_times)
+    check_times = models.CharField(
+        _("check times"), max_length=60, default=DEFAULT_CHECK_TIMES, help_text=_("HH:MM, separated by commas")
+    )
     cadre = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("responsible cadre")
     )
@@ -103,6 +101,10 @@ class ObservationCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person.masked_name} {self.start_date:%Y-%m-%d}"
+
+    @property
+    def times(self) -> list[str]:
+        return self.check_times.split(",")
 
     @property
     def day_number(self) -> int:
@@ -143,7 +145,10 @@ class HealthCheck(models.Model):
         verbose_name = _("health check")
         verbose_name_plural = _("health checks")
         ordering = ["-taken_at"]
-        indexes = [models.Index(fields=["case", "taken_at"], name="observation_check_case_time")]
+        indexes = [
+            models.Index(fields=["case", "taken_at"], name="observation_check_case_time"),
+            models.Index(fields=["taken_at"], condition=models.Q(raised_alert=True), name="observation_check_alerts"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.temperature} °C {self.taken_at:%Y-%m-%d %H:%M}"

@@ -7,15 +7,17 @@ day's check times) and a loop in Python, so a page costs the same few queries ho
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import functools
+import operator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, ExpressionWrapper, F, Field, IntegerField, Max, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from bastion.core.models import OrgUnit, User
+from bastion.core.models.orgunits import PATH_STEP
 from bastion.core.scope import scoped
 from bastion.observation.models import CaseEvent, HealthCheck, IsolationSite, ObservationCase, Referral
 from bastion.observation.schedule import (
@@ -25,13 +27,13 @@ from bastion.observation.schedule import (
     Slot,
     case_slots,
     day_slots,
-    earliest_window_start,
     minutes_of,
 )
 from bastion.reporting.models import ImmediateReport
 from bastion.residents.validation import plain
 
 Status = ObservationCase.Status
+PERSONAL_NUMBERS = ("person__id_number", "person__id_hash", "person__phone", "person__phone_hash")
 OPEN_ALERT = Q(
     alert__state__in=[ImmediateReport.State.OPEN, ImmediateReport.State.ACKNOWLEDGED, ImmediateReport.State.HANDLING]
 )
@@ -87,7 +89,7 @@ def case_schedule(case: ObservationCase, now: dt.datetime | None = None) -> list
     if case.ended_at is None and case.planned_end < timezone.localdate(now):
         last_day = timezone.localdate(now)  # past its end and not yet released: still checked
     slots = case_slots(
-        minutes=minutes_of(case.check_times),
+        minutes=minutes_of(case.times),
         first_day=case.start_date,
         last_day=last_day,
         opened_at=case.opened_at,
@@ -97,84 +99,111 @@ def case_schedule(case: ObservationCase, now: dt.datetime | None = None) -> list
     return [(slot, slot.state(taken, now)) for slot in slots]
 
 
-@dataclass
+@dataclass(slots=True)
 class DayStates:
-    """The day's check states of one active case, from values only."""
+    """The recent check states of one active case."""
 
     pk: int
     path: str
     address: str
     slots: list[tuple[str, str]]  # (time of day, state)
-    alert_open: bool = False
-
-    def _count(self, state: str) -> int:
-        return sum(1 for _time, s in self.slots if s == state)
-
-    @property
-    def missed(self) -> int:
-        return self._count(MISSED)
+    alert_open: bool
+    missed: int
+    due: int
+    done: int
 
     @property
-    def due(self) -> int:
-        return self._count(DUE)
+    def urgency(self) -> int:
+        """0: a check missed or an alert open; 1: a check due now; 2: nothing to do now."""
+        return 0 if self.missed or self.alert_open else 1 if self.due else 2
 
-    @property
-    def done(self) -> int:
-        return self._count(DONE)
 
-    @property
-    def rank(self) -> tuple[int, str, str, int]:
-        return (0 if self.missed or self.alert_open else 1 if self.due else 2, self.path, self.address, self.pk)
+@dataclass(frozen=True)
+class _Schedule:
+    """One set of check times: its recent slots, their labels, and the state of each slot left unchecked."""
+
+    labels: list[str]
+    slots: list[Slot]
+    unchecked: list[str]
+
+
+def _recent_schedule(times: str, now: dt.datetime) -> _Schedule:
+    today = timezone.localdate(now)
+    minutes = minutes_of(times.split(","))
+    since = now - dt.timedelta(hours=24)
+    slots = [s for s in day_slots(today - dt.timedelta(days=1), minutes) + day_slots(today, minutes) if s.end > since]
+    labels = []
+    for slot in slots:
+        local = timezone.localtime(slot.at)
+        labels.append(f"{local:%H:%M}" if local.date() == today else f"{local:%m-%d %H:%M}")
+    return _Schedule(labels, slots, [slot.state((), now) for slot in slots])
+
+
+def _bit(condition: Q, value: int) -> Case:
+    return Case(When(condition, then=Value(value)), default=Value(0), output_field=IntegerField())
+
+
+def _bits(terms: list[Any]) -> Any:
+    """The sum of ``terms``, read as the database returns it (an integer, without a converter per row)."""
+    if not terms:
+        return Value(0, output_field=Field())
+    return ExpressionWrapper(functools.reduce(operator.add, terms), output_field=Field())
 
 
 def day_states(user: User, unit: OrgUnit | None = None, now: dt.datetime | None = None) -> list[DayStates]:
     """The slots of the last 24 hours and the rest of today of every active case in scope (below ``unit``).
 
-    Yesterday evening's missed check thus still shows in red the next morning. Three queries.
+    Yesterday evening's missed check thus still shows in red the next morning. Three queries whatever the
+    number of cases: the cases (with the time they were opened only when that was in the last 24 hours);
+    per case, bit k set when slot k has a check (the recent checks, grouped); the cases with an alert open.
+    Cases alike share their slots.
     """
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    yesterday = today - dt.timedelta(days=1)
     since = now - dt.timedelta(hours=24)
-    cases = _within(ObservationCase.objects.filter(status=Status.ACTIVE), user, unit).values_list(
-        "pk", "org_unit__path", "person__address", "check_times", "opened_at"
-    )
-    checks = _within(
-        HealthCheck.objects.filter(case__status=Status.ACTIVE, taken_at__gte=earliest_window_start(yesterday)),
-        user,
-        unit,
-    ).values_list("case_id", "taken_at")
-    taken: dict[int, list[dt.datetime]] = defaultdict(list)
-    for case_id, at in checks:
-        taken[case_id].append(at)
-    alerts = set(
-        _within(HealthCheck.objects.filter(OPEN_ALERT, case__status=Status.ACTIVE), user, unit).values_list(
-            "case_id", flat=True
+    cases = _within(ObservationCase.objects.filter(status=Status.ACTIVE), user, unit).order_by()
+    rows = list(
+        cases.annotate(recently_opened=Case(When(opened_at__gt=since, then=F("opened_at")))).values_list(
+            "pk", "org_unit__path", "person__address", "check_times", "recently_opened"
         )
     )
-    slots_by_times: dict[tuple[str, ...], list[tuple[str, Slot]]] = {}
-    rows = []
-    for pk, path, address, times, opened_at in cases:
-        key = tuple(times)
-        if key not in slots_by_times:
-            minutes = minutes_of(times)
-            recent = [s for s in day_slots(yesterday, minutes) + day_slots(today, minutes) if s.end > since]
-            slots_by_times[key] = [(_label(s, today), s) for s in recent]
-        mine = taken.get(pk, [])
-        states = [(label, s.state(mine, now)) for label, s in slots_by_times[key] if s.end > opened_at]
-        rows.append(DayStates(pk, path, address, states, pk in alerts))
-    rows.sort(key=lambda r: r.rank)
-    return rows
-
-
-def _label(slot: Slot, today: dt.date) -> str:
-    local = timezone.localtime(slot.at)
-    return f"{local:%H:%M}" if local.date() == today else f"{local:%m-%d %H:%M}"
+    if not rows:
+        return []
+    schedules = {times: _recent_schedule(times, now) for times in {row[3] for row in rows}}
+    checked = [
+        Max(_bit(Q(case__check_times=times, taken_at__gte=slot.start, taken_at__lt=slot.end), 1 << k))
+        for times, schedule in schedules.items()
+        for k, slot in enumerate(schedule.slots)
+    ]
+    earliest = min((schedule.slots[0].start for schedule in schedules.values() if schedule.slots), default=since)
+    recent = _within(HealthCheck.objects.filter(case__status=Status.ACTIVE, taken_at__gte=earliest), user, unit)
+    done = dict(recent.order_by().values("case_id").annotate(mask=_bits(checked)).values_list("case_id", "mask"))
+    alerts = set(
+        _within(HealthCheck.objects.filter(OPEN_ALERT, case__status=Status.ACTIVE), user, unit)
+        .order_by()
+        .values_list("case_id", flat=True)
+    )
+    shapes: dict[tuple[str, dt.datetime | None, int, bool], tuple[list[tuple[str, str]], bool, int, int, int]] = {}
+    result = []
+    for pk, path, address, times, opened in rows:
+        key = (times, opened, done.get(pk, 0), pk in alerts)
+        shape = shapes.get(key)
+        if shape is None:
+            schedule, done_mask = schedules[times], key[2]
+            slots = [
+                (schedule.labels[k], DONE if done_mask >> k & 1 else schedule.unchecked[k])
+                for k, slot in enumerate(schedule.slots)
+                if opened is None or slot.end > opened
+            ]
+            states = [state for _label, state in slots]
+            shape = shapes[key] = (slots, key[3], states.count(MISSED), states.count(DUE), states.count(DONE))
+        result.append(DayStates(pk, path, address, *shape))
+    result.sort(key=lambda r: (r.urgency, r.path, r.address, r.pk))
+    return result
 
 
 def cases_by_pk(pks: list[int]) -> dict[int, ObservationCase]:
     cases = ObservationCase.objects.filter(pk__in=pks).select_related("person", "org_unit", "reason", "site")
-    return {case.pk: case for case in cases}
+    return {case.pk: case for case in cases.defer(*PERSONAL_NUMBERS)}
 
 
 @dataclass
@@ -210,48 +239,50 @@ def overview(user: User, unit: OrgUnit, now: dt.datetime | None = None) -> tuple
 
     now = now or timezone.now()
     today = timezone.localdate(now)
+    midnight = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
     below = list(scoped(OrgUnit.objects.filter(parent=unit, is_active=True), user, "").order_by("path"))
     total, rows = UnitFigures(unit), [UnitFigures(child) for child in below]
+    by_path, width = {row.unit.path: row for row in rows}, len(unit.path) + PATH_STEP
 
-    def row_for(path: str) -> UnitFigures | None:
-        return next((row for row in rows if path.startswith(row.unit.path)), None)
-
-    def count(figures: UnitFigures | None, name: str, amount: int = 1) -> None:
-        for target in (total, figures):
-            if target is not None:
-                setattr(target, name, getattr(target, name) + amount)
+    def count(path: str, name: str, amount: int = 1) -> None:
+        setattr(total, name, getattr(total, name) + amount)
+        row = by_path.get(path[:width])
+        if row is not None:
+            setattr(row, name, getattr(row, name) + amount)
 
     for states in day_states(user, unit, now):
-        row = row_for(states.path)
-        count(row, "active")
-        count(row, "slots", len(states.slots))
-        count(row, "missed", states.missed)
-        count(row, "alerts_open", int(states.alert_open))
+        count(states.path, "active")
+        count(states.path, "slots", len(states.slots))
         if states.missed:
+            count(states.path, "missed", states.missed)
             total.overdue_cases.append(states.pk)
-    cases = _within(ObservationCase.objects.all(), user, unit)
-    for path, start, end, status in cases.filter(
-        Q(start_date=today) | Q(status=Status.ACTIVE, planned_end__lte=today) | Q(referral__referred_at__date=today)
-    ).values_list("org_unit__path", "start_date", "planned_end", "status"):
-        row = row_for(path)
-        if start == today:
-            count(row, "starting")
-        if status == Status.ACTIVE and end <= today:
-            count(row, "ending")
-        if status == Status.REFERRED:
-            count(row, "referrals")
-    pending = [DeliveryRequest.Status.REQUESTED, DeliveryRequest.Status.ASSIGNED]
-    for (path,) in _within(DeliveryRequest.objects.filter(status__in=pending), user, unit).values_list(
-        "org_unit__path"
+        if states.alert_open:
+            count(states.path, "alerts_open")
+    referred_today = Q(referral__referred_at__gte=midnight, referral__referred_at__lt=midnight + dt.timedelta(days=1))
+    cases = _within(ObservationCase.objects.all(), user, unit).filter(
+        Q(start_date=today) | Q(status=Status.ACTIVE, planned_end__lte=today) | referred_today
+    )
+    for path, start, end, status, referred_at in cases.order_by().values_list(
+        "org_unit__path", "start_date", "planned_end", "status", "referral__referred_at"
     ):
-        count(row_for(path), "deliveries_pending")
+        if start == today:
+            count(path, "starting")
+        if status == Status.ACTIVE and end <= today:
+            count(path, "ending")
+        if referred_at is not None and referred_at >= midnight:
+            count(path, "referrals")
+    pending = [DeliveryRequest.Status.REQUESTED, DeliveryRequest.Status.ASSIGNED]
+    deliveries = _within(DeliveryRequest.objects.filter(status__in=pending), user, unit).order_by()
+    for (path,) in deliveries.values_list("org_unit__path"):
+        count(path, "deliveries_pending")
     return total, rows
 
 
 def open_alerts(user: User, unit: OrgUnit | None = None) -> QuerySet[HealthCheck]:
     """The check that raised each open alert, newest first."""
     checks = _within(HealthCheck.objects.filter(OPEN_ALERT, raised_alert=True), user, unit)
-    return checks.select_related("case__person", "org_unit", "alert__waiting_unit").order_by("-taken_at")
+    checks = checks.select_related("case__person", "org_unit", "alert__waiting_unit").order_by("-taken_at")
+    return checks.defer(*(f"case__{field}" for field in PERSONAL_NUMBERS))
 
 
 def sites_for_user(user: User, unit: OrgUnit | None = None) -> QuerySet[IsolationSite]:

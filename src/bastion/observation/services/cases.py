@@ -121,7 +121,7 @@ def case_open(
         created_by=by,
     )
     if check_times:
-        case.check_times = [f"{m // 60:02d}:{m % 60:02d}" for m in minutes_of(check_times)]
+        case.check_times = ",".join(f"{m // 60:02d}:{m % 60:02d}" for m in minutes_of(check_times))
     try:
         with transaction.atomic():
             case.save()

@@ -24,6 +24,7 @@ from bastion.observation.services.cases import referral_acknowledge
 from bastion.observation.services.sites import isolation_site_save
 
 PAGE_SIZE = 50
+LISTED = 20  # alerts and missed checks on the overview; the rest are a link away
 
 
 @login_required
@@ -66,7 +67,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
     if unit is None:
         return render(request, "observation/overview.html", {"unit": None})
     total, rows = selectors.overview(request.user, unit)
-    overdue = selectors.cases_by_pk(total.overdue_cases[:PAGE_SIZE])
+    overdue = selectors.cases_by_pk(total.overdue_cases[:LISTED])
     return render(
         request,
         "observation/overview.html",
@@ -74,9 +75,9 @@ def overview(request: AuthedRequest) -> HttpResponse:
             "unit": unit,
             "total": total,
             "rows": rows,
-            "overdue": [overdue[pk] for pk in total.overdue_cases[:PAGE_SIZE] if pk in overdue],
+            "overdue": [overdue[pk] for pk in total.overdue_cases[:LISTED] if pk in overdue],
             "overdue_count": len(total.overdue_cases),
-            "alerts": selectors.open_alerts(request.user, unit)[:PAGE_SIZE],
+            "alerts": list(selectors.open_alerts(request.user, unit)[:LISTED]),
             "breadcrumbs": core_selectors.orgunit_ancestors_for_user(request.user, unit),
             "today": timezone.localdate(),
         },
