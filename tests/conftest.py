@@ -99,6 +99,13 @@ def client_for(user: User) -> Client:
     return client
 
 
+def english_client(user: User) -> Client:
+    """A signed-in client whose pages come in English, for tests that assert messages by their text."""
+    client = client_for(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 @pytest.fixture
 def anonymous() -> Client:
     return Client()

@@ -3,12 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.test import Client
 from django.utils.translation import override
 
 from bastion.core.models import User
 from tests import factories
-from tests.conftest import World, client_for
+from tests.conftest import World
 
 
 @pytest.fixture(autouse=True)
@@ -16,12 +15,6 @@ def in_english() -> Iterator[None]:
     """Messages are asserted in English here; the Chinese ones are checked by the i18n tests and e2e."""
     with override("en"):
         yield
-
-
-def english_client(user: User) -> Client:
-    client = client_for(user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
 
 
 @pytest.fixture

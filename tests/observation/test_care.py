@@ -32,8 +32,7 @@ from bastion.observation.services.care import (
 )
 from bastion.residents.models import Person
 from tests import factories
-from tests.conftest import World
-from tests.observation.conftest import english_client
+from tests.conftest import World, english_client
 
 pytestmark = pytest.mark.django_db
 Status = DeliveryRequest.Status

@@ -24,8 +24,7 @@ from bastion.reporting.models import ImmediateReport
 from bastion.reporting.services.immediate import immediate_reports_escalate
 from bastion.residents.models import Symptom
 from tests import factories
-from tests.conftest import World
-from tests.observation.conftest import english_client
+from tests.conftest import World, english_client
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -19,8 +19,7 @@ from bastion.observation.services.checks import check_record
 from bastion.residents.models import Outcome, Symptom
 from bastion.residents.services.screening import campaign_create, round_open, visit_record
 from tests import factories
-from tests.conftest import World
-from tests.observation.conftest import english_client
+from tests.conftest import World, english_client
 
 MORNING = dt.datetime(2020, 2, 3, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

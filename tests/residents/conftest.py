@@ -4,13 +4,12 @@ import io
 from collections.abc import Iterator, Sequence
 
 import pytest
-from django.test import Client
 from django.utils.translation import override
 from openpyxl import Workbook
 
 from bastion.core.models import OrgUnit, User
 from tests import factories
-from tests.conftest import World, client_for
+from tests.conftest import World
 
 ROSTER_HEADER = [
     "序号",
@@ -60,9 +59,3 @@ def in_english() -> Iterator[None]:
     """Messages are asserted in English here; the Chinese ones are checked by the i18n tests and e2e."""
     with override("en"):
         yield
-
-
-def english_client(user: User) -> Client:
-    client = client_for(user)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client

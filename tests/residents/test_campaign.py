@@ -24,8 +24,8 @@ from bastion.residents.services.screening import (
 )
 from bastion.residents.sources import _unaccounted, _visit_count
 from tests import factories
-from tests.conftest import World
-from tests.residents.conftest import english_client, roster
+from tests.conftest import World, english_client
+from tests.residents.conftest import roster
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from bastion.core.models import AuditEvent, User
 from bastion.residents.models import CategoryTag, Household, Outcome, Symptom, VisitTask
 from bastion.residents.services.screening import campaign_create, round_open, visit_record
 from tests import factories
-from tests.conftest import World
-from tests.residents.conftest import english_client
+from tests.conftest import World, english_client
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,7 @@ from bastion.residents.services.persons import (
     person_update,
 )
 from tests import factories
-from tests.conftest import World, client_for
-from tests.residents.conftest import english_client
+from tests.conftest import World, client_for, english_client
 
 pytestmark = pytest.mark.django_db
 

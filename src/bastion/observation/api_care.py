@@ -13,7 +13,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from bastion.core import selectors as core_selectors
 from bastion.core.api import require_perm
 from bastion.core.models import OrgUnit, User
-from bastion.observation.exports_care import volunteer_of
+from bastion.observation.exports import volunteer_of
 from bastion.observation.models import CareCategory, NeedItem
 from bastion.observation.selectors import care as selectors
 from bastion.observation.services import care as services

@@ -22,7 +22,7 @@ from bastion.core import selectors as core_selectors
 from bastion.core.services.audit import audit_record
 from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
 from bastion.core.views.transfer import _dated, _xlsx
-from bastion.observation.exports_care import care_workbook, deliveries_workbook
+from bastion.observation.exports import care_workbook, deliveries_workbook
 from bastion.observation.forms_care import (
     AssignForm,
     CancelForm,
