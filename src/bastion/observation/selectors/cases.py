@@ -202,8 +202,11 @@ def day_states(user: User, unit: OrgUnit | None = None, now: dt.datetime | None 
 
 
 def cases_by_pk(pks: list[int]) -> dict[int, ObservationCase]:
-    cases = ObservationCase.objects.filter(pk__in=pks).select_related("person", "org_unit", "reason", "site")
-    return {case.pk: case for case in cases.defer(*PERSONAL_NUMBERS)}
+    """The cases of a page of rows: what the lists show, without the personal numbers."""
+    cases = ObservationCase.objects.filter(pk__in=pks).select_related("person", "org_unit", "site").order_by()
+    fields = ["start_date", "planned_end", "status", "room", "person__name", "person__address"]
+    fields += ["org_unit__name", "org_unit__short_name", "site__name"]
+    return {case.pk: case for case in cases.only(*fields)}
 
 
 @dataclass
@@ -218,6 +221,7 @@ class UnitFigures:
     referrals: int = 0
     deliveries_pending: int = 0
     overdue_cases: list[int] = field(default_factory=list)
+    alert_cases: list[int] = field(default_factory=list)
 
     def add(self, other: UnitFigures) -> None:
         for name in (
@@ -258,6 +262,7 @@ def overview(user: User, unit: OrgUnit, now: dt.datetime | None = None) -> tuple
             total.overdue_cases.append(states.pk)
         if states.alert_open:
             count(states.path, "alerts_open")
+            total.alert_cases.append(states.pk)
     referred_today = Q(referral__referred_at__gte=midnight, referral__referred_at__lt=midnight + dt.timedelta(days=1))
     cases = _within(ObservationCase.objects.all(), user, unit).filter(
         Q(start_date=today) | Q(status=Status.ACTIVE, planned_end__lte=today) | referred_today
@@ -278,9 +283,11 @@ def overview(user: User, unit: OrgUnit, now: dt.datetime | None = None) -> tuple
     return total, rows
 
 
-def open_alerts(user: User, unit: OrgUnit | None = None) -> QuerySet[HealthCheck]:
-    """The check that raised each open alert, newest first."""
+def open_alerts(user: User, unit: OrgUnit | None = None, cases: list[int] | None = None) -> QuerySet[HealthCheck]:
+    """The check that raised each open alert, newest first; only of ``cases`` when given (the overview knows them)."""
     checks = _within(HealthCheck.objects.filter(OPEN_ALERT, raised_alert=True), user, unit)
+    if cases is not None:
+        checks = checks.filter(case_id__in=cases)
     checks = checks.select_related("case__person", "org_unit", "alert__waiting_unit").order_by("-taken_at")
     return checks.defer(*(f"case__{field}" for field in PERSONAL_NUMBERS))
 

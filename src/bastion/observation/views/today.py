@@ -24,7 +24,7 @@ from bastion.observation.services.cases import referral_acknowledge
 from bastion.observation.services.sites import isolation_site_save
 
 PAGE_SIZE = 50
-LISTED = 20  # alerts and missed checks on the overview; the rest are a link away
+LISTED = 10  # alerts and missed checks on the overview; the rest are a link away
 
 
 @login_required
@@ -77,7 +77,7 @@ def overview(request: AuthedRequest) -> HttpResponse:
             "rows": rows,
             "overdue": [overdue[pk] for pk in total.overdue_cases[:LISTED] if pk in overdue],
             "overdue_count": len(total.overdue_cases),
-            "alerts": list(selectors.open_alerts(request.user, unit)[:LISTED]),
+            "alerts": list(selectors.open_alerts(request.user, unit, total.alert_cases)[:LISTED]),
             "breadcrumbs": core_selectors.orgunit_ancestors_for_user(request.user, unit),
             "today": timezone.localdate(),
         },
