@@ -4,6 +4,7 @@ straight from a screening visit."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -109,3 +110,19 @@ def test_the_person_page_shows_the_cases_and_the_way_to_open_one(world: World, v
     page = english_client(village_cadre_a).get(reverse("residents:person_detail", args=[case.person_id]))
     body = page.content.decode()
     assert reverse("observation:case_detail", args=[case.pk]) in body and "Put under observation" in body
+
+
+@pytest.mark.django_db
+def test_the_case_export_needs_the_export_permission_and_is_audited(
+    world: World, township_cadre: User, village_cadre_a: User
+) -> None:
+    from python_calamine import CalamineWorkbook
+
+    from bastion.core.models import AuditEvent
+
+    observed(world, 2)
+    assert english_client(village_cadre_a).get(reverse("observation:case_export")).status_code == 403
+    response = english_client(township_cadre).get(reverse("observation:case_export"), {"status": "all"})
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
+    assert [row[1] for row in rows[1:]] == ["观察0", "观察1"]
+    assert AuditEvent.objects.filter(action="observation.export", summary__count=2).exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bastion.core.models import Institution, OrgUnit, User
@@ -109,14 +110,10 @@ class ObservationCase(models.Model):
     @property
     def day_number(self) -> int:
         """Day 1 is the start date."""
-        from django.utils import timezone
-
         return (timezone.localdate() - self.start_date).days + 1
 
     @property
     def is_due_to_end(self) -> bool:
-        from django.utils import timezone
-
         return self.status == self.Status.ACTIVE and self.planned_end <= timezone.localdate()
 
     @property

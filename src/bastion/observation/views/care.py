@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -19,7 +18,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bastion.core import selectors as core_selectors
-from bastion.core.services.audit import audit_record
 from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
 from bastion.core.views.transfer import _dated, _xlsx
 from bastion.observation.exports import care_workbook, deliveries_workbook
@@ -34,12 +32,12 @@ from bastion.observation.forms_care import (
 from bastion.observation.models import CarePerson, DeliveryRequest
 from bastion.observation.selectors import care as selectors
 from bastion.observation.services import care as services
+from bastion.observation.views.exporting import EXPORT, audit_export
 from bastion.residents.models import Person
 from bastion.residents.selectors import person_get_for_user
 
 UNIT_LEVELS = 4
 STATUSES = [("pending", gettext_lazy("Still to deliver")), *DeliveryRequest.Status.choices]
-EXPORT = "residents.export_person"  # names and addresses leave the system: the personal-data export permission
 
 
 def _delivery_filters(request: AuthedRequest) -> dict[str, Any]:
@@ -69,25 +67,12 @@ def delivery_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _audit_export(request: AuthedRequest, action: str, object_type: str, count: int, filters: dict[str, Any]) -> None:
-    """Names and addresses leaving the system are logged: who, which filters, how many rows."""
-    unit = filters.pop("unit")
-    with transaction.atomic():
-        audit_record(
-            by=request.user,
-            action=action,
-            object_type=object_type,
-            org_unit=unit,
-            summary={**filters, "unit": unit.pk if unit else None, "q": bool(filters.get("q")), "count": count},
-        )
-
-
 @login_required
 @permission_required(["observation.view_deliveryrequest", EXPORT], raise_exception=True)
 def delivery_export(request: AuthedRequest) -> HttpResponse:
     filters = _delivery_filters(request)
     deliveries = selectors.deliveries_for_user(request.user, **filters)
-    _audit_export(request, "delivery.export", "observation.deliveryrequest", deliveries.count(), dict(filters))
+    audit_export(request, "delivery.export", "observation.deliveryrequest", deliveries.count(), dict(filters))
     return _xlsx(deliveries_workbook(deliveries.iterator(chunk_size=2000)), _dated("deliveries"))
 
 
@@ -229,7 +214,7 @@ def care_list(request: AuthedRequest) -> HttpResponse:
 def care_export(request: AuthedRequest) -> HttpResponse:
     filters = _care_filters(request)
     entries = selectors.care_for_user(request.user, **filters)
-    _audit_export(request, "care.export", "observation.careperson", entries.count(), dict(filters))
+    audit_export(request, "care.export", "observation.careperson", entries.count(), dict(filters))
     return _xlsx(care_workbook(entries.iterator(chunk_size=2000)), _dated("care-register"))
 
 

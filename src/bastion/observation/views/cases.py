@@ -30,6 +30,7 @@ from bastion.observation.models import ObservationCase, ObservationReason
 from bastion.observation.selectors import cases as selectors
 from bastion.observation.services import cases as services
 from bastion.observation.services.checks import check_record
+from bastion.observation.views.exporting import EXPORT, audit_export
 from bastion.reporting.services.immediate import command_unit_of
 from bastion.residents import selectors as residents_selectors
 
@@ -63,10 +64,12 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("observation.view_observationcase", raise_exception=True)
+@permission_required(["observation.view_observationcase", EXPORT], raise_exception=True)
 def case_export(request: AuthedRequest) -> HttpResponse:
-    cases = selectors.cases_for_user(request.user, **_filters(request)).iterator(chunk_size=2000)
-    return _xlsx(cases_workbook(cases), _dated("observation-cases"))
+    filters = _filters(request)
+    cases = selectors.cases_for_user(request.user, **filters)
+    audit_export(request, "observation.export", "observation.observationcase", cases.count(), dict(filters))
+    return _xlsx(cases_workbook(cases.iterator(chunk_size=2000)), _dated("observation-cases"))
 
 
 def _staff(unit: OrgUnit) -> QuerySet[User]:
