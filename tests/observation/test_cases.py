@@ -243,3 +243,44 @@ def test_the_figures_offered_to_report_forms(world: World, village_doctor: User)
         # day 1: morning and evening, day 2: evening; day 2's morning was taken
         assert value("observation.checks_missed") == 3
         assert source_value("observation.active", world.township_b, day1, day2) == 0
+
+
+@pytest.mark.django_db
+def test_a_transfer_hands_the_case_and_its_checks_to_the_village_taking_over(
+    world: World, village_doctor: User, village_cadre_b: User
+) -> None:
+    from bastion.observation.services.cases import case_transfer
+
+    case = returnee(world)
+    with time_machine.travel(at(2, 8), tick=False):
+        check_record(by=village_doctor, case=case, temperature=Decimal("36.5"))
+        case_transfer(by=village_doctor, case=case, to_unit=world.village_b, reason="回沈家沟村家中居住")
+    case.refresh_from_db()
+    assert case.org_unit == world.village_b and case.status == ObservationCase.Status.ACTIVE
+    page = english_client(village_cadre_b).get(reverse("observation:case_detail", args=[case.pk])).content.decode()
+    assert "36.5 °C" in page and "回沈家沟村家中居住" in page
+    assert english_client(village_doctor).get(reverse("observation:case_detail", args=[case.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_full_isolation_site_takes_nobody_more(world: World, township_cadre: User) -> None:
+    from bastion.observation.services.sites import isolation_site_save
+
+    site = isolation_site_save(by=township_cadre, org_unit=world.township_a, name="木垒镇隔离点", rooms=2, capacity=2)
+    reason = ObservationReason.objects.get(code="close_contact")
+    for name, room in (("甲", "101"), ("乙", "102")):
+        case_open(
+            by=township_cadre,
+            person=factories.person(world.village_a, name),
+            reason=reason,
+            place="site",
+            site=site,
+            room=room,
+        )
+    with pytest.raises(ValidationError, match="full: 2 of 2"):
+        case_open(
+            by=township_cadre, person=factories.person(world.village_a, "丙"), reason=reason, place="site", site=site
+        )
+    with pytest.raises(ValidationError, match="holds 2 persons"):
+        isolation_site_save(by=township_cadre, site=site, org_unit=world.township_a, name="木垒镇隔离点", capacity=1)
+    assert ObservationCase.objects.filter(site=site).count() == 2

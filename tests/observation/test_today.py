@@ -126,3 +126,8 @@ def test_the_case_export_needs_the_export_permission_and_is_audited(
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
     assert [row[1] for row in rows[1:]] == ["观察0", "观察1"]
     assert AuditEvent.objects.filter(action="observation.export", summary__count=2).exists()
+    with time_machine.travel(MORNING, tick=False):
+        day = english_client(township_cadre).get(reverse("observation:today"), {"format": "xlsx"})
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(day.content)).get_sheet_by_index(0).to_python()
+    assert [row[1] for row in rows[1:]] == ["观察0", "观察1"] and "missed" in rows[1][4]
+    assert english_client(village_cadre_a).get(reverse("observation:today"), {"format": "xlsx"}).status_code == 403

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bastion.core import selectors as core_selectors
+from bastion.core.models import OrgUnit
 from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
 from bastion.core.views.transfer import _dated, _xlsx
 from bastion.observation.exports import table_workbook
@@ -22,6 +24,7 @@ from bastion.observation.forms import AcknowledgeForm, SiteForm
 from bastion.observation.selectors import cases as selectors
 from bastion.observation.services.cases import referral_acknowledge
 from bastion.observation.services.sites import isolation_site_save
+from bastion.observation.views.exporting import EXPORT, audit_export
 
 PAGE_SIZE = 50
 LISTED = 10  # alerts and missed checks on the overview; the rest are a link away
@@ -33,6 +36,8 @@ def today(request: AuthedRequest) -> HttpResponse:
     """Everyone under observation in the user's units: missed checks and open alerts first, then those due."""
     unit = unit_asked_for(request)
     rows = selectors.day_states(request.user, unit)
+    if request.GET.get("format") == "xlsx":
+        return _today_export(request, unit, rows)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     cases = selectors.cases_by_pk([row.pk for row in page])
     return render(
@@ -49,6 +54,29 @@ def today(request: AuthedRequest) -> HttpResponse:
             "units": core_selectors.orgunit_choices_for_user(request.user, levels=3),
         },
     )
+
+
+def _today_export(request: AuthedRequest, unit: OrgUnit | None, rows: list[selectors.DayStates]) -> HttpResponse:
+    """The day's list on paper: one row per person, the checks of the last 24 hours as the page shows them."""
+    if not request.user.has_perm(EXPORT):
+        raise PermissionDenied
+    audit_export(request, "observation.today_export", "observation.observationcase", len(rows), {"unit": unit})
+    cases = selectors.cases_by_pk([row.pk for row in rows])
+    states = {"done": "✓", "missed": _("missed"), "due": _("due"), "upcoming": ""}
+    header = [_("Unit"), _("Full name"), _("Home address"), _("Day"), _("Checks (24 h)"), _("Alerts open")]
+    table = (
+        [
+            cases[row.pk].org_unit.display_name,
+            cases[row.pk].person.name,
+            row.address,
+            f"{cases[row.pk].day_number}/{cases[row.pk].days}",
+            " ".join(f"{time} {states[state]}".strip() for time, state in row.slots),
+            _("Yes") if row.alert_open else "",
+        ]
+        for row in rows
+        if row.pk in cases
+    )
+    return _xlsx(table_workbook(_("Today's checks"), header, table), _dated("todays-checks"))
 
 
 def _overview_unit(request: AuthedRequest) -> Any:
@@ -91,6 +119,23 @@ def referral_list(request: AuthedRequest) -> HttpResponse:
     referrals = selectors.referrals_for_hospital_staff(request.user)
     if request.GET.get("show") != "all":
         referrals = referrals.filter(acknowledged_at__isnull=True)
+    if request.GET.get("format") == "xlsx":
+        if not request.user.has_perm(EXPORT):
+            raise PermissionDenied
+        audit_export(request, "referral.export", "observation.referral", referrals.count(), {"unit": None})
+        header = [_("Full name"), _("Unit"), _("Hospital"), _("Transport"), _("Referred at"), _("Received by")]
+        rows = (
+            [
+                r.case.person.name,
+                r.case.org_unit.display_name,
+                r.hospital.name,
+                r.get_transport_display(),
+                f"{timezone.localtime(r.referred_at):%Y-%m-%d %H:%M}",
+                r.received_by,
+            ]
+            for r in referrals
+        )
+        return _xlsx(table_workbook(_("Referrals"), header, rows), _dated("referrals"))
     return render(
         request,
         "observation/referral_list.html",
