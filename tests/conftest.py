@@ -51,6 +51,7 @@ def default_incident_categories() -> None:
 
     importlib.import_module("bastion.residents.migrations.0002_default_tags_and_symptoms").add_defaults(apps, None)
     importlib.import_module("bastion.observation.migrations.0002_defaults").add_defaults(apps, None)
+    importlib.import_module("bastion.checkpoints.migrations.0002_defaults").add_defaults(apps, None)
 
 
 @pytest.fixture

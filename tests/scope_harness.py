@@ -9,6 +9,7 @@ slip past it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -244,6 +245,55 @@ def _care(b: Outsider) -> int:
     return int(care.pk)
 
 
+def _post_of_b(b: Outsider) -> Any:
+    """A highway-exit post of township B, one arrival registered there for 沈家沟村 from Wuhan."""
+    from bastion.checkpoints.models import Post
+    from bastion.checkpoints.services.passages import passage_record
+
+    post = Post.objects.filter(name="沈家沟卡点").first()
+    if post is None:
+        post = Post.objects.create(org_unit=b.world.township_b, name="沈家沟卡点", kind="highway_exit")
+        passage_record(
+            by=None,
+            post=post,
+            direction="in",
+            name="沈家沟来人",
+            phone="13800000002",
+            from_region="武汉市",
+            from_division_code="420100",
+            to_unit=b.world.village_b,
+        )
+    return post
+
+
+@out_of_scope("post_id")
+def _post(b: Outsider) -> int:
+    return int(_post_of_b(b).pk)
+
+
+@out_of_scope("passage_id")
+def _passage(b: Outsider) -> int:
+    return int(_post_of_b(b).passages.get().pk)
+
+
+@out_of_scope("arrival_id")
+def _arrival(b: Outsider) -> int:
+    return int(_post_of_b(b).passages.get().arrival.pk)
+
+
+@out_of_scope("shift_id")
+def _shift(b: Outsider) -> int:
+    from django.utils import timezone
+
+    from bastion.checkpoints.models import Shift
+
+    post = _post_of_b(b)
+    shift, _created = Shift.objects.get_or_create(
+        post=post, defaults={"starts_at": timezone.now(), "ends_at": timezone.now() + dt.timedelta(hours=8)}
+    )
+    return int(shift.pk)
+
+
 # URL names outside the harness, each with its reason.
 EXEMPT_URL_NAMES = {
     "login": "public: the sign-in page",
@@ -293,6 +343,22 @@ def snapshot_of_b(world: Any) -> dict[str, Any]:
         **reporting_of_b(world, in_b),
         **residents_of_b(in_b),
         **observation_of_b(in_b),
+        **checkpoints_of_b(in_b),
+    }
+
+
+def checkpoints_of_b(in_b: dict[str, str]) -> dict[str, Any]:
+    from bastion.checkpoints.models import Arrival, Passage, Post, Shift
+
+    return {
+        "posts": list(Post.objects.filter(**in_b).values_list("pk", "name", "mode", "is_active")),
+        "passages": Passage.objects.filter(**in_b).count(),
+        "arrivals": list(Arrival.objects.filter(**in_b).values_list("pk", "result", "verified_at")),
+        "shifts": list(
+            Shift.objects.filter(**{f"post__{k}": v for k, v in in_b.items()}).values_list(
+                "pk", "checked_in_at", "checked_out_at"
+            )
+        ),
     }
 
 

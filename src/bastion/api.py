@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
+from bastion.checkpoints.api import router as checkpoints_router
 from bastion.core.api import router as core_router
 from bastion.core.services.accounts import token_authenticate
 from bastion.observation.api import router as observation_router
@@ -52,4 +53,5 @@ api.add_router("/", reporting_router)
 api.add_router("/", residents_router)
 api.add_router("/", observation_router)
 api.add_router("/", care_router)
+api.add_router("/", checkpoints_router)
 __all__ = ["api"]

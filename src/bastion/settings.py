@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "bastion.reporting",
     "bastion.residents",
     "bastion.observation",
+    "bastion.checkpoints",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("reporting/", include("bastion.reporting.urls")),
     path("residents/", include("bastion.residents.urls")),
     path("observation/", include("bastion.observation.urls")),
+    path("checkpoints/", include("bastion.checkpoints.urls")),
     path("", include("bastion.core.urls")),
 ]
 

@@ -1,0 +1,5 @@
+"""The checkpoints API."""
+
+from ninja import Router
+
+router = Router(tags=["checkpoints"])
