@@ -55,6 +55,16 @@ class MeOut(Schema):
     scope: list[OrgUnitOut]
 
 
+class HealthOut(Schema):
+    status: str
+
+
+@router.get("/health", response=HealthOut, auth=None, tags=["operations"])
+def health(request: HttpRequest) -> dict[str, str]:
+    """For a load balancer's health check and as the trivial baseline of the load benchmarks: no database."""
+    return {"status": "ok"}
+
+
 @router.get("/me", response=MeOut, tags=["accounts"])
 def me(request: HttpRequest) -> dict[str, object]:
     user = _user(request)

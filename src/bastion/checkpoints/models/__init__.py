@@ -126,6 +126,9 @@ class Passage(models.Model):
     exception_reasons = models.JSONField(default=list, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     self_registered = models.BooleanField(_("self-registered"), default=False)
+    source_hash = models.CharField(
+        max_length=64, blank=True, db_index=True
+    )  # keyed hash of a self-registrant's address
     confirmation_code = models.CharField(max_length=8, blank=True, db_index=True)
     idempotency_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
