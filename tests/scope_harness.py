@@ -301,6 +301,12 @@ EXEMPT_URL_NAMES = {
     "set_language": "public: the language switch",
     "javascript_catalog": "public: translations for scripts",
 }
+# Public pages of an app, by full name, each with its reason; their own tests cover them.
+PUBLIC_URL_NAMES = {
+    "checkpoints:self_register": "public: a traveller's self-registration, bound to one post and one day by a signed token",
+    "checkpoints:self_register_done": "public: the confirmation a traveller shows at the post, found by a signed token",
+}
+PUBLIC_API_PATHS = {"/api/v1/health": "public: no data, a load balancer's check"}
 EXEMPT_NAMESPACES = {
     "admin": "Django admin: superusers only (is_staff is never given to scoped users); tested separately",
     "api": "walked through the OpenAPI schema instead",
@@ -318,7 +324,7 @@ def url_patterns() -> Iterator[tuple[str, list[str]]]:
                 inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
                 yield from walk(entry.url_patterns, inner)
             elif isinstance(entry, URLPattern) and entry.name:
-                if entry.name in EXEMPT_URL_NAMES and not namespace:
+                if (entry.name in EXEMPT_URL_NAMES and not namespace) or f"{namespace}{entry.name}" in PUBLIC_URL_NAMES:
                     continue
                 converters = getattr(entry.pattern, "converters", {})
                 fixed = set((entry.default_args or {}).keys())
