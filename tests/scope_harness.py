@@ -303,7 +303,7 @@ EXEMPT_URL_NAMES = {
 }
 # Public pages of an app, by full name, each with its reason; their own tests cover them.
 PUBLIC_URL_NAMES = {
-    "checkpoints:self_register": "public: a traveller's self-registration, bound to one post and one day by a signed token",
+    "checkpoints:self_register": "public: a traveller's own registration, bound to a post and a day by a signed token",
     "checkpoints:self_register_done": "public: the confirmation a traveller shows at the post, found by a signed token",
 }
 PUBLIC_API_PATHS = {"/api/v1/health": "public: no data, a load balancer's check"}
