@@ -45,6 +45,9 @@ class Command(BaseCommand):
             from bastion.observation.demo import demo_observation
 
             demo_observation(result.county)
+            from bastion.checkpoints.demo import demo_checkpoints
+
+            demo_checkpoints(result.county)
             table = Table(title=f"Demo accounts (password: {settings.DEMO_PASSWORD})")
             for column in ("user name", "role", "scope"):
                 table.add_column(column)
