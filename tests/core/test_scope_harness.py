@@ -45,6 +45,11 @@ def hostile_payload(world: World, cadre: Any) -> dict[str, Any]:
         "keep": 1,
         "duplicate": 2,
         "is_active": "",
+        "direction": "in",
+        "phone": "13800000009",
+        "to_unit": world.village_b.pk,
+        "result": "at_home",
+        "note": "leak",
     }
 
 
@@ -123,6 +128,10 @@ def api_hostile_body(world: World, ids: dict[str, int]) -> dict[str, Any]:
         "outcome": "leak",
         "name": "leak",
         "found": True,
+        "direction": "in",
+        "phone": "13800000009",
+        "to_unit_id": world.village_b.pk,
+        "result": "at_home",
     }
 
 
