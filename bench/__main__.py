@@ -98,10 +98,17 @@ def merge_results(entries: list[dict[str, Any]]) -> None:
 
 
 def over_target(item: dict[str, Any]) -> bool:
-    """Over its target ratio or, for an entry without a baseline, over its ``target_figure`` (in its unit)."""
+    """Over its target ratio or, for an entry without a baseline, over its ``target_figure`` (in its unit).
+
+    An entry with ``higher_is_better`` (a throughput) misses its target when the ratio is *under* it.
+    """
     if item.get("target_figure") is not None:
         return bool(item["figure"] > item["target_figure"])
-    return item["target_ratio"] is not None and item["ratio"] > item["target_ratio"]
+    if item["target_ratio"] is None:
+        return False
+    if item.get("higher_is_better"):
+        return bool(item["ratio"] < item["target_ratio"])
+    return bool(item["ratio"] > item["target_ratio"])
 
 
 def has_target(item: dict[str, Any]) -> bool:
@@ -115,6 +122,8 @@ def _number(value: float | None, digits: int) -> str:
 def _target(item: dict[str, Any]) -> str:
     if item.get("target_figure") is not None:
         return f"{item['target_figure']:g} {item['unit']}"
+    if item.get("higher_is_better") and item["target_ratio"] is not None:
+        return f"≥ {item['target_ratio']:.2f}"
     return _number(item["target_ratio"], 2)
 
 
@@ -180,6 +189,14 @@ def main(argv: list[str] | None = None) -> int:
             console.print(
                 f"[red]FAIL {item['name']} on {item['database']} ({item['scale']}): {item['figure']:.3f} "
                 f"{item['unit']}; the target is at most {item['target_figure']:g} {item['unit']}.[/]",
+                highlight=False,
+            )
+            continue
+        if item.get("higher_is_better"):
+            console.print(
+                f"[red]FAIL {item['name']} on {item['database']} ({item['scale']}): {item['ratio']:.2f}x the "
+                f"baseline ({item['figure']:.1f} against {item['baseline_figure']:.1f} {item['unit']}); "
+                f"the target is at least {item['target_ratio']:.2f}x.[/]",
                 highlight=False,
             )
             continue

@@ -149,7 +149,7 @@ def server_version(database: str) -> str:
 def run(database: str, scale: str, repeat: int) -> dict[str, Any]:
     from bastion.core.models import Institution, OrgUnit
     from bastion.core.scope import paths_q
-    from bench import observation, queries, reporting, residents
+    from bench import checkpoints_load, observation, queries, reporting, residents
     from bench.generate import generate
 
     prepare_database(database)
@@ -222,6 +222,10 @@ def run(database: str, scale: str, repeat: int) -> dict[str, Any]:
 
     # e. Observation: today's checks and the township overview over 5,000 active cases (bench/observation.py).
     results += observation.run(database, scale, root, repeat)
+
+    # f. Checkpoints: passages/s and p99 through gunicorn under locust, against GET /api/v1/health
+    # (bench/checkpoints_load.py).
+    results += checkpoints_load.run(database, scale, root, repeat)
     return {
         "database": database,
         "server": server_version(database),

@@ -16,6 +16,8 @@ NAVIGATION = [
     ("residents:campaign_list", _("Screening"), "residents.view_campaign"),
     ("observation:today", _("Observation"), "observation.view_observationcase"),
     ("observation:delivery_list", _("Deliveries"), "observation.view_deliveryrequest"),
+    ("checkpoints:post_list", _("Checkpoints"), "checkpoints.view_post"),
+    ("checkpoints:arrival_list", _("Arrivals to verify"), "checkpoints.view_arrival"),
     ("core:tree", _("Org units"), "core.view_orgunit"),
     ("core:institutions", _("Institutions"), "core.view_institution"),
     ("core:users", _("Accounts"), "core.manage_accounts"),

@@ -101,3 +101,31 @@ def document(
     author = "Bastion"
     SimpleDocTemplate(buffer, pagesize=A4, title=title, author=author, topMargin=25 * mm).build(story)
     return buffer.getvalue()
+
+
+@functools.cache
+def font_covering(sample: str, lang: str = "") -> str:
+    """The name of a registered TrueType font with a glyph for every letter of ``sample``, or "" if none.
+
+    The Chinese font when it covers the sample, else the one fontconfig offers for ``lang`` (an ISO
+    639 code such as "kk"). Glyphs alone do not render Arabic script: that needs shaping as well
+    (``pdfmetrics.getFont(name).shapable``, true only when uharfbuzz is installed).
+    """
+
+    def covers(name: str) -> bool:
+        face = getattr(pdfmetrics.getFont(name), "face", None)  # a CID font has no face: coverage unknown
+        return face is not None and all(ord(char) in face.charToGlyph for char in sample if not char.isspace())
+
+    if covers(cjk_font()):
+        return cjk_font()
+    if not lang.isalpha():
+        return ""
+    path = _font_file(f":lang={lang.lower()}")
+    if not path:
+        return ""
+    name = f"Bastion-{lang.lower()}"
+    try:
+        pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
+    except (TTFError, OSError):
+        return ""
+    return name if covers(name) else ""

@@ -175,7 +175,10 @@ def passage_record(
     except IntegrityError:
         if idempotency_key is None:
             raise
-        return Passage.objects.get(idempotency_key=idempotency_key)  # the same request, arrived twice at once
+        earlier = Passage.objects.get(idempotency_key=idempotency_key)  # the same request, arrived twice at once
+        if earlier.post_id != post.pk:
+            raise ValidationError(_("This idempotency key was already used at another post.")) from None
+        return earlier
     if "arrival" in reasons and to_unit is not None:
         Arrival.objects.create(passage=passage, org_unit=to_unit, due_at=arrival_deadline(at))
     audit_record(

@@ -1,3 +1,241 @@
-from django.urls import URLPattern
+"""Posts (卡点): the list with today's figures, creating and editing a post, its page, and its shifts (带班值班)."""
 
-urlpatterns: list[URLPattern] = []
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bastion.checkpoints import selectors
+from bastion.checkpoints.forms import PostForm, ShiftForm
+from bastion.checkpoints.models import Post, Shift
+from bastion.checkpoints.services import posts as services
+from bastion.core import selectors as core_selectors
+from bastion.core.models import User
+from bastion.core.scope import scoped
+from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
+from bastion.core.views.transfer import _dated, _xlsx
+from bastion.observation.exports import table_workbook
+
+EMPTY_COUNTS = {"passages_in": 0, "passages_out": 0, "exceptions": 0, "arrivals": 0}
+LATEST = 10
+
+
+@login_required
+@permission_required("checkpoints.view_post", raise_exception=True)
+def post_list(request: AuthedRequest) -> HttpResponse:
+    """Posts in scope with today's passages in and out, exceptions and arrivals handed to villages."""
+    unit = unit_asked_for(request)
+    kind = request.GET.get("kind", "")
+    posts = selectors.posts_for_user(request.user, unit)
+    if kind in Post.Kind.values:
+        posts = posts.filter(kind=kind)
+    today = timezone.localdate()
+    counts = {row["pk"]: row for row in selectors.day_counts(request.user, today, unit)}
+    if request.GET.get("format") == "xlsx":
+        return _posts_export(posts, counts)
+    page = paginate(request, posts)
+    return render(
+        request,
+        "checkpoints/post_list.html",
+        {
+            "page": page,
+            "rows": [(post, counts.get(post.pk, EMPTY_COUNTS)) for post in page],
+            "query": query_without_page(request),
+            "unit": unit,
+            "kind": kind,
+            "kinds": Post.Kind.choices,
+            "units": core_selectors.orgunit_choices_for_user(request.user, levels=3),
+            "today": today,
+        },
+    )
+
+
+def _posts_export(posts: QuerySet[Post], counts: dict[int, dict[str, Any]]) -> HttpResponse:
+    header = [
+        _("Unit"),
+        _("Name"),
+        _("Kind"),
+        _("Location"),
+        _("Hours"),
+        _("Registration"),
+        _("Active"),
+        _("In today"),
+        _("Out today"),
+        _("Exceptions today"),
+        _("Arrivals handed over today"),
+    ]
+    rows = (
+        [
+            post.org_unit.display_name,
+            post.name,
+            post.get_kind_display(),
+            post.location,
+            post.hours,
+            post.get_mode_display(),
+            _("yes") if post.is_active else _("no"),
+            *(counts.get(post.pk, EMPTY_COUNTS)[k] for k in ("passages_in", "passages_out", "exceptions", "arrivals")),
+        ]
+        for post in posts
+    )
+    return _xlsx(table_workbook(_("Checkpoints"), header, rows), _dated("checkpoints"))
+
+
+def _staff_candidates(request: AuthedRequest, post: Post | None) -> QuerySet[User]:
+    """Who may be put on the post: accounts whose scope holds its unit; for a new post, accounts in one's scope."""
+    if post is not None:
+        return services.staff_covering(post.org_unit)
+    users = scoped(User.objects.filter(is_active=True), request.user, "scopes__org_unit")
+    return users.distinct().order_by("username")
+
+
+def _post_form(request: AuthedRequest, post: Post | None) -> HttpResponse:
+    initial: dict[str, Any] = {}
+    if post is not None:
+        fields = ("org_unit", "name", "kind", "location", "hours", "mode", "second_language", "is_active")
+        initial = {f: getattr(post, f) for f in fields} | {"staff": list(post.staff.all())}
+    form = PostForm(
+        request.POST or None,
+        units=core_selectors.orgunit_choices_for_user(request.user, levels=3),
+        staff=_staff_candidates(request, post),
+        initial=initial,
+    )
+    saved = form_submit(request, form, lambda data: services.post_save(by=request.user, post=post, **data))
+    if saved is not None:
+        messages.success(request, _("Saved."))
+        return redirect("checkpoints:post_detail", post_id=saved.pk)
+    return render(
+        request,
+        "checkpoints/post_form.html",
+        {"form": form, "post": post, "title": post.name if post else _("New checkpoint")},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@login_required
+@permission_required("checkpoints.add_post", raise_exception=True)
+def post_new(request: AuthedRequest) -> HttpResponse:
+    return _post_form(request, None)
+
+
+@login_required
+@permission_required("checkpoints.change_post", raise_exception=True)
+def post_edit(request: AuthedRequest, post_id: int) -> HttpResponse:
+    return _post_form(request, selectors.post_get_for_user(request.user, post_id))
+
+
+@login_required
+@permission_required("checkpoints.view_post", raise_exception=True)
+def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_get_for_user(request.user, post_id)
+    today = timezone.localdate()
+    figures = next(
+        (row for row in selectors.day_counts(request.user, today, post.org_unit) if row["pk"] == post.pk),
+        EMPTY_COUNTS,
+    )
+    passages = (
+        list(selectors.passages_for_user(request.user, post=post)[:LATEST])
+        if request.user.has_perm("checkpoints.view_passage")
+        else []
+    )
+    shifts = (
+        list(post.shifts.select_related("lead").prefetch_related("staff")[:5])
+        if request.user.has_perm("checkpoints.view_shift")
+        else []
+    )
+    return render(
+        request,
+        "checkpoints/post_detail.html",
+        {
+            "post": post,
+            "figures": figures,
+            "passages": passages,
+            "shifts": shifts,
+            "staff": list(post.staff.all()),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@permission_required("checkpoints.view_shift", raise_exception=True)
+def shift_list(request: AuthedRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_get_for_user(request.user, post_id)
+    shifts = post.shifts.select_related("lead").prefetch_related("staff").order_by("-starts_at")
+    return render(
+        request,
+        "checkpoints/shift_list.html",
+        {"post": post, "page": paginate(request, shifts), "query": query_without_page(request)},
+    )
+
+
+@login_required
+@permission_required("checkpoints.add_shift", raise_exception=True)
+def shift_new(request: AuthedRequest, post_id: int) -> HttpResponse:
+    post = selectors.post_get_for_user(request.user, post_id)
+    now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+    form = ShiftForm(
+        request.POST or None,
+        staff=services.staff_covering(post.org_unit),
+        initial={"starts_at": now, "ends_at": now + dt.timedelta(hours=8)},
+    )
+    shift = form_submit(request, form, lambda data: services.shift_create(by=request.user, post=post, **data))
+    if shift is not None:
+        messages.success(request, _("Shift planned."))
+        return redirect("checkpoints:shift_list", post_id=post.pk)
+    return render(
+        request, "checkpoints/shift_form.html", {"form": form, "post": post}, status=400 if form.is_bound else 200
+    )
+
+
+def _shift_for_user(request: AuthedRequest, shift_id: int) -> Shift:
+    posts = selectors.posts_for_user(request.user).values("pk")
+    return get_object_or_404(Shift.objects.select_related("post__org_unit").filter(post__in=posts), pk=shift_id)
+
+
+def _shift_action(request: AuthedRequest, shift_id: int, *, check_out: bool) -> HttpResponse:
+    shift = _shift_for_user(request, shift_id)
+    action = services.shift_check_out if check_out else services.shift_check_in
+    try:
+        action(by=request.user, shift=shift)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Checked out.") if check_out else _("Checked in."))
+    return redirect("checkpoints:shift_list", post_id=shift.post_id)
+
+
+@login_required
+@permission_required("checkpoints.change_shift", raise_exception=True)
+@require_POST
+def shift_check_in(request: AuthedRequest, shift_id: int) -> HttpResponse:
+    return _shift_action(request, shift_id, check_out=False)
+
+
+@login_required
+@permission_required("checkpoints.change_shift", raise_exception=True)
+@require_POST
+def shift_check_out(request: AuthedRequest, shift_id: int) -> HttpResponse:
+    return _shift_action(request, shift_id, check_out=True)
+
+
+urlpatterns = [
+    path("", post_list, name="post_list"),
+    path("new/", post_new, name="post_new"),
+    path("<int:post_id>/", post_detail, name="post_detail"),
+    path("<int:post_id>/edit/", post_edit, name="post_edit"),
+    path("<int:post_id>/shifts/", shift_list, name="shift_list"),
+    path("<int:post_id>/shifts/new/", shift_new, name="shift_new"),
+    path("shifts/<int:shift_id>/check-in/", shift_check_in, name="shift_check_in"),
+    path("shifts/<int:shift_id>/check-out/", shift_check_out, name="shift_check_out"),
+]

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from bastion.checkpoints.models import Arrival, Passage, Post
+from bastion.core.forms import UnitChoiceField
+from bastion.core.models import OrgUnit, User
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+SECOND_LANGUAGES = [
+    ("", _("none")),
+    ("kk", _("Kazakh")),
+    ("ug", _("Uyghur")),
+    ("mn", _("Mongolian")),
+    ("ru", _("Russian")),
+    ("en", _("English")),
+]
+
+
+class UserChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: User) -> str:
+        return str(obj)
+
+
+class UsersChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: User) -> str:
+        return str(obj)
+
+
+class DestinationField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Units of the county, each by its display name, in tree order: typing a few characters finds one."""
+
+    def label_from_instance(self, obj: OrgUnit) -> str:
+        return obj.display_name
+
+
+class PostForm(forms.Form):
+    org_unit = UnitChoiceField(label=_("unit"), queryset=None)
+    name = forms.CharField(label=_("name"), max_length=100)
+    kind = forms.ChoiceField(label=_("kind"), choices=Post.Kind.choices)
+    location = forms.CharField(label=_("location"), max_length=200, required=False)
+    hours = forms.CharField(label=_("hours"), max_length=60, required=False, help_text=_("for example 00:00-24:00"))
+    mode = forms.ChoiceField(
+        label=_("registration"), choices=Post.Mode.choices, widget=forms.RadioSelect, initial=Post.Mode.REGISTER_ALL
+    )
+    second_language = forms.ChoiceField(
+        label=_("second language of the poster"), choices=SECOND_LANGUAGES, required=False
+    )
+    staff = UsersChoiceField(
+        label=_("staff"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Accounts whose scope holds the post's unit."),
+    )
+    is_active = forms.BooleanField(label=_("active"), required=False, initial=True)
+
+    def __init__(self, *args: Any, units: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["org_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
+
+
+class PassageForm(forms.Form):
+    """The duty officer's ten seconds: direction, ID number (the rest fills in), where from, where to."""
+
+    direction = forms.ChoiceField(
+        label=_("direction"), choices=Passage.Direction.choices, widget=forms.RadioSelect, initial="in"
+    )
+    id_number = forms.CharField(
+        label=_("ID number"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True, "inputmode": "text"}),
+    )
+    name = forms.CharField(label=_("full name"), max_length=100, required=False)
+    phone = forms.CharField(
+        label=_("phone"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    plate = forms.CharField(label=_("vehicle plate"), max_length=12, required=False)
+    from_region = forms.CharField(label=_("coming from"), max_length=100, required=False)
+    from_division_code = forms.CharField(
+        label=_("division code of origin"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Where known, such as 420100 for Wuhan."),
+    )
+    to_unit = DestinationField(label=_("going to (in the county)"), queryset=OrgUnit.objects.none(), required=False)
+    to_outside = forms.CharField(label=_("or going to (outside the county)"), max_length=100, required=False)
+    purpose = forms.CharField(label=_("purpose"), max_length=100, required=False)
+    temperature = forms.DecimalField(
+        label=_("temperature (°C)"),
+        max_digits=3,
+        decimal_places=1,
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal", "min": "34", "max": "43"}),
+    )
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class ArrivalVerifyForm(forms.Form):
+    result = forms.ChoiceField(
+        label=_("result"),
+        choices=[c for c in Arrival.Result.choices if c[0] != Arrival.Result.PENDING],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("note"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when the person was not found: what was done to find them."),
+    )
+
+
+class ShiftForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("starts"), widget=DATETIME)
+    ends_at = forms.DateTimeField(label=_("ends"), widget=DATETIME)
+    lead = UserChoiceField(label=_("shift lead"), queryset=User.objects.none(), required=False)
+    staff = UsersChoiceField(
+        label=_("staff"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = staff  # type: ignore[attr-defined]
+        self.fields["staff"].queryset = staff  # type: ignore[attr-defined]
