@@ -1,0 +1,73 @@
+"""A day at two posts: a traveller registers at the bus station by the poster's QR code, the duty officer
+registers another at the highway exit; the village verifies the first arrival and the passage shows it;
+the second is never verified and escalates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from bastion.checkpoints.models import Arrival, Passage, Post
+from bastion.checkpoints.services.arrivals import arrivals_escalate
+from bastion.core.models import User
+from bastion.reporting.models import ImmediateReport
+from bastion.reporting.services.immediate import immediate_reports_escalate
+from tests import factories
+from tests.checkpoints.test_selfreg import filled, form_url, open_form
+from tests.conftest import World, english_client
+
+MORNING = dt.datetime(2020, 2, 3, 8, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.mark.django_db
+def test_a_day_at_two_posts_closes_one_loop_and_escalates_the_other(
+    world: World, bus_station: Post, highway_exit: Post, duty_officer: User
+) -> None:
+    cache.clear()
+    traveller = Client(headers={"accept-language": "en"}, REMOTE_ADDR="203.0.113.9")
+    cadre_a = english_client(factories.account("village_cadre", world.village_a, username="erin"))
+    with time_machine.travel(MORNING, tick=False):
+        hidden = open_form(traveller, bus_station)
+        done = traveller.post(form_url(bus_station), filled(world, hidden, name="自助登记人"), follow=True)
+        assert done.status_code == 200
+        officer = english_client(duty_officer)
+        officer.post(
+            reverse("checkpoints:passage_new", kwargs={"post_id": highway_exit.pk}),
+            {
+                "direction": "in",
+                "name": "高速来人",
+                "phone": "13900000011",
+                "from_region": "乌鲁木齐市",
+                "from_division_code": "650100",
+                "to_unit": world.village_a.pk,
+                "temperature": "36.4",
+                "idempotency_key": "6c1a3f0e-8a36-4d0f-9a55-2f3c7b6f0a11",
+            },
+        )
+    own, staffed = Passage.objects.get(self_registered=True), Passage.objects.get(self_registered=False)
+    assert own.post == bus_station and staffed.post == highway_exit
+    with time_machine.travel(MORNING + dt.timedelta(hours=3), tick=False):
+        listed = cadre_a.get(reverse("checkpoints:arrival_list")).content.decode()
+        assert "自助登记人" in listed and "高速来人" in listed
+        cadre_a.post(
+            reverse("checkpoints:arrival_verify", kwargs={"arrival_id": own.arrival.pk}),
+            {"result": Arrival.Result.OBSERVATION, "note": "居家观察"},
+        )
+    own.refresh_from_db()
+    assert own.arrival.result == Arrival.Result.OBSERVATION and own.person is not None
+    with time_machine.travel(MORNING + dt.timedelta(hours=25), tick=False):
+        assert arrivals_escalate() == 1
+    report = ImmediateReport.objects.get()
+    assert (report.org_unit, report.waiting_unit) == (world.village_a, world.township_a)
+    with time_machine.travel(MORNING + dt.timedelta(hours=26), tick=False):
+        assert immediate_reports_escalate() == 1, "nobody at the township answered: the HQ is told"
+    report.refresh_from_db()
+    assert report.waiting_unit == world.county
+    staffed.refresh_from_db()
+    assert staffed.arrival.result == Arrival.Result.PENDING and staffed.arrival.overdue_report == report
