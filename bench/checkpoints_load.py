@@ -15,7 +15,7 @@ no wait between requests:
   inbound from outside the county to one of its villages, which also writes an arrival, half outbound).
 
 Each endpoint is loaded at ``STEPS`` users in turn, ``SECONDS`` each after a short warm-up; the step
-kept is the one with the highest throughput whose p99 is under ``TARGET_P99_MS`` (the first step if
+kept is the one with the highest throughput whose p99 is at most ``TARGET_P99_MS`` (the first step if
 none is). Entries:
 
 - ``checkpoints_passage_throughput``: passages/s, against health requests/s; ratio target at least
@@ -62,7 +62,7 @@ if TYPE_CHECKING:
     from bastion.core.models import OrgUnit
 
 WORKERS = 2
-STEPS = (2, 4, 8, 16)  # locust users (closed loop: each sends its next request when the last is answered)
+STEPS = (1, 2, 4, 8, 16)  # locust users (closed loop: each sends its next request when the last is answered)
 SECONDS = 20  # per step
 WARMUP_SECONDS = 3  # one run at the first step before the steps, for each endpoint
 TARGET_RATIO = 0.5  # passages/s over health requests/s, at least
@@ -318,8 +318,11 @@ def load(
 
 
 def pick(steps: list[Step]) -> Step:
-    """The step with the highest throughput whose p99 is under the target; the first step if none is."""
-    within = [s for s in steps if s.p99 < TARGET_P99_MS]
+    """The step with the highest throughput whose p99 is within the target; the first step if none is.
+
+    Within is ``<=``, as ``python -m bench`` judges ``target_figure``; locust keeps times over 100 ms to 10 ms.
+    """
+    within = [s for s in steps if s.p99 <= TARGET_P99_MS]
     return max(within, key=lambda s: s.rps) if within else steps[0]
 
 
@@ -342,7 +345,7 @@ def step_up(
         print(f"    {label} {step.describe()}" + (f", {step.failures} failed" if step.failures else ""))
         if step.failures > MAX_FAILURE_SHARE * max(step.requests, 1):
             raise AssertionError(f"{label}: {step.failures} of {step.requests} requests failed; first: {step.failure}")
-        if step.p99 >= TARGET_P99_MS:
+        if step.p99 > TARGET_P99_MS:
             break  # more users only queue longer in front of the same two workers
     return pick(done), done
 
@@ -476,7 +479,7 @@ def run(
     steps_note = (
         f"steps, {seconds} s each: health [{'; '.join(s.describe() for s in health_steps)}]; "
         f"passages [{'; '.join(s.describe() for s in passage_steps)}]; kept: the highest throughput with p99 "
-        f"under {TARGET_P99_MS:g} ms"
+        f"at most {TARGET_P99_MS:g} ms"
     )
     in_process_note = (
         f"in-process (test client, no HTTP): health {health_in_process:.2f} ms, passage {passage_in_process:.2f} ms "
@@ -544,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     root = generate("county")
     for item in run(args.db, "county", root, 0, seconds=args.seconds, steps=steps, show_profile=args.profile):
         if item.get("target_figure") is not None:
-            verdict = "within" if item["figure"] < item["target_figure"] else "over"
+            verdict = "over" if item["figure"] > item["target_figure"] else "within"
             print(f"  {item['name']}: {item['figure']} {item['unit']} ({verdict} {item['target_figure']:g})")
         else:
             verdict = "meets" if item["ratio"] >= item["target_ratio"] else "misses"

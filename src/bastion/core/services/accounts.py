@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from collections.abc import Iterable
@@ -145,9 +146,14 @@ def token_revoke(*, by: User, token: ApiToken) -> None:
         audit_record(by=by, action="token.revoke", obj=token, summary={"name": token.name})
 
 
+TOKEN_USE_PRECISION = dt.timedelta(minutes=5)
+
+
 def token_authenticate(key: str) -> User | None:
     token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(key), revoked_at=None).first()
     if token is None or not token.user.is_active:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # a write a few minutes, not every request
     return token.user
