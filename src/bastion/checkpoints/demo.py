@@ -4,8 +4,10 @@ arrivals from Hubei handed to the villages, one verified, one still to verify.""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
+from django.apps import apps
 from django.utils import timezone
 from stdnum.cn import ric
 
@@ -22,6 +24,8 @@ def demo_checkpoints(county: OrgUnit) -> None:
     """Idempotent: nothing is added once a post exists."""
     if Post.objects.filter(org_unit__path__startswith=county.path).exists():
         return
+    defaults = importlib.import_module("bastion.checkpoints.migrations.0002_defaults")
+    defaults.add_defaults(apps, None)  # the risk areas the migration adds, in case a flush removed them
     townships = list(county.children.filter(kind=OrgUnit.Kind.TOWNSHIP).order_by("division_code"))
     staff = User.objects.filter(username="checkpoint").first()
     posts = [

@@ -4,8 +4,10 @@ a release, a referral to the designated hospital, deliveries and people in diffi
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from decimal import Decimal
 
+from django.apps import apps
 from django.utils import timezone
 
 from bastion.core.demo import COUNTY_MEDICAL
@@ -31,6 +33,8 @@ def demo_observation(county: OrgUnit) -> None:
     """Idempotent: nothing is added once a case exists."""
     if ObservationCase.objects.exists():
         return
+    defaults = importlib.import_module("bastion.observation.migrations.0002_defaults")
+    defaults.add_defaults(apps, None)  # the lists the migration adds, in case a flush removed them
     hospital = Institution.objects.filter(org_unit=county, name=COUNTY_MEDICAL[0]).first()
     if hospital is not None:
         Institution.objects.filter(pk=hospital.pk).update(designated=True)
