@@ -71,3 +71,25 @@ def test_a_day_at_two_posts_closes_one_loop_and_escalates_the_other(
     assert report.waiting_unit == world.county
     staffed.refresh_from_db()
     assert staffed.arrival.result == Arrival.Result.PENDING and staffed.arrival.overdue_report == report
+
+
+@pytest.mark.django_db
+def test_the_destination_is_picked_by_typing_its_pinyin_initials(
+    world: World, highway_exit: Post, duty_officer: User
+) -> None:
+    officer = english_client(duty_officer)
+    url = reverse("checkpoints:passage_new", kwargs={"post_id": highway_exit.pk})
+    page = officer.get(url).content.decode()
+    assert '<option value="水磨沟村 smgc · 木垒镇">' in page
+    data = {
+        "direction": "in",
+        "name": "拼音来人",
+        "phone": "13900000012",
+        "from_region": "武汉市",
+        "from_division_code": "420100",
+        "idempotency_key": "0b7d5c2e-1f3a-4e6b-8c9d-0a1b2c3d4e5f",
+    }
+    unknown = officer.post(url, data | {"to_unit": "xyz"})
+    assert "No unit of the county is called xyz" in unknown.content.decode() and not Passage.objects.exists()
+    officer.post(url, data | {"to_unit": "smgc"})
+    assert Passage.objects.get().arrival.org_unit == world.village_a

@@ -30,11 +30,49 @@ class UsersChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg
         return str(obj)
 
 
-class DestinationField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """Units of the county, each by its display name, in tree order: typing a few characters finds one."""
+class DestinationField(forms.CharField):
+    """A unit of the county, typed by a few characters or its pinyin initials (smgc for 水磨沟村) and picked
+    from the suggestions of a datalist, which needs no script; a unit's id is taken too."""
 
-    def label_from_instance(self, obj: OrgUnit) -> str:
-        return obj.display_name
+    widget = forms.TextInput(attrs={"list": "destinations", "autocomplete": "off"})
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units: list[OrgUnit] = []
+
+    @staticmethod
+    def suggestion(unit: OrgUnit) -> str:
+        above = f" · {unit.parent.display_name}" if unit.parent else ""
+        return f"{unit.display_name} {unit.pinyin_initials}{above}"
+
+    @property
+    def suggestions(self) -> list[str]:
+        return [self.suggestion(unit) for unit in self.units]
+
+    def clean(self, value: Any) -> OrgUnit | None:
+        text = " ".join(str(super().clean(value) or "").split())
+        if not text:
+            return None
+        if text.isdigit():
+            found = [unit for unit in self.units if unit.pk == int(text)]
+        else:
+            keys = (text, text.lower())
+            found = [
+                unit
+                for unit in self.units
+                if any(
+                    key in (self.suggestion(unit), unit.display_name, unit.name, unit.pinyin_initials) for key in keys
+                )
+            ]
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise forms.ValidationError(
+                _("No unit of the county is called %(text)s: pick one of the suggestions."), params={"text": text}
+            )
+        raise forms.ValidationError(
+            _("Several units are called %(text)s: pick one of the suggestions."), params={"text": text}
+        )
 
 
 class PostForm(forms.Form):
@@ -89,7 +127,12 @@ class PassageForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         help_text=_("Where known, such as 420100 for Wuhan."),
     )
-    to_unit = DestinationField(label=_("going to (in the county)"), queryset=OrgUnit.objects.none(), required=False)
+    to_unit = DestinationField(
+        label=_("going to (in the county)"),
+        max_length=200,
+        required=False,
+        help_text=_("Type a few characters or the pinyin initials, then pick."),
+    )
     to_outside = forms.CharField(label=_("or going to (outside the county)"), max_length=100, required=False)
     purpose = forms.CharField(label=_("purpose"), max_length=100, required=False)
     temperature = forms.DecimalField(
@@ -103,7 +146,7 @@ class PassageForm(forms.Form):
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["to_unit"].units = list(units)  # type: ignore[attr-defined]
 
 
 class ArrivalVerifyForm(forms.Form):

@@ -47,7 +47,8 @@ def destinations(post: Post) -> QuerySet[OrgUnit]:
     """Active units below the post's county, in tree order."""
     county = command_unit_of(post.org_unit)
     low, high = county.subtree_bounds
-    return OrgUnit.objects.filter(is_active=True, path__gt=low, path__lt=high).order_by("path")
+    units = OrgUnit.objects.filter(is_active=True, path__gt=low, path__lt=high).select_related("parent")
+    return units.order_by("path")
 
 
 def _taps_today(post: Post) -> dict[str, int]:
