@@ -14,6 +14,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from bastion.checkpoints.models import Arrival, Passage, Post, Shift
@@ -145,7 +146,7 @@ def test_counting_taps_count(world: World, highway_exit: Post, duty_officer: Use
     fragment = client.post(tap, {"direction": "out"}, headers={"HX-Request": "true"}).content.decode()
     assert "Counted today: 2 in, 1 out" in fragment
     assert Passage.objects.filter(counted_only=True).count() == 3
-    (row,) = day_counts(duty_officer, Passage.objects.first().at.date())  # type: ignore[union-attr]
+    (row,) = day_counts(duty_officer, timezone.localdate(Passage.objects.first().at))  # type: ignore[union-attr]
     assert (row["passages_in"], row["passages_out"]) == (2, 1)
 
 
