@@ -93,3 +93,20 @@ def test_the_destination_is_picked_by_typing_its_pinyin_initials(
     assert "No unit of the county is called xyz" in unknown.content.decode() and not Passage.objects.exists()
     officer.post(url, data | {"to_unit": "smgc"})
     assert Passage.objects.get().arrival.org_unit == world.village_a
+
+
+@pytest.mark.django_db
+def test_the_hq_sees_the_passages_of_any_earlier_day_per_post(
+    world: World, highway_exit: Post, duty_officer: User, county_admin: User
+) -> None:
+    from bastion.checkpoints.services.passages import passage_record
+
+    with time_machine.travel(MORNING, tick=False):
+        passage_record(by=duty_officer, post=highway_exit, direction="in", name="前日来人", phone="13900000031")
+    with time_machine.travel(MORNING + dt.timedelta(days=1), tick=False):
+        hq = english_client(county_admin)
+        page = hq.get(reverse("checkpoints:post_list"), {"day": "2020-02-03"})
+        assert page.context["rows"][0][1]["passages_in"] == 1 and "Passages on 2020-02-03" in page.content.decode()
+        today = hq.get(reverse("checkpoints:post_list")).context["rows"][0][1]
+        nonsense = hq.get(reverse("checkpoints:post_list"), {"day": "2020-02-30"})
+    assert today["passages_in"] == 0 and "Passages on 2020-02-04" in nonsense.content.decode()

@@ -228,7 +228,7 @@ def test_the_post_list_export_has_todays_figures(
     response = english_client(county_admin).get(reverse("checkpoints:post_list"), {"format": "xlsx"})
     book = CalamineWorkbook.from_filelike(io.BytesIO(response.content))
     rows = {row[1]: row for row in book.get_sheet_by_name(book.sheet_names[0]).to_python()[1:]}
-    assert rows["木垒东高速出口"][7] == 2
+    assert rows["木垒东高速出口"][8] == 2
 
 
 @pytest.mark.django_db

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -34,16 +35,18 @@ LATEST = 10
 @login_required
 @permission_required("checkpoints.view_post", raise_exception=True)
 def post_list(request: AuthedRequest) -> HttpResponse:
-    """Posts in scope with today's passages in and out, exceptions and arrivals handed to villages."""
+    """Posts in scope with a day's passages in and out, exceptions and arrivals handed to villages (today unless
+    ``day`` asks for another)."""
     unit = unit_asked_for(request)
     kind = request.GET.get("kind", "")
     posts = selectors.posts_for_user(request.user, unit)
     if kind in Post.Kind.values:
         posts = posts.filter(kind=kind)
     today = timezone.localdate()
-    counts = {row["pk"]: row for row in selectors.day_counts(request.user, today, unit)}
+    day = _day_asked(request.GET.get("day", ""), today)
+    counts = {row["pk"]: row for row in selectors.day_counts(request.user, day, unit)}
     if request.GET.get("format") == "xlsx":
-        return _posts_export(posts, counts)
+        return _posts_export(posts, counts, day)
     page = paginate(request, posts)
     return render(
         request,
@@ -56,12 +59,21 @@ def post_list(request: AuthedRequest) -> HttpResponse:
             "kind": kind,
             "kinds": Post.Kind.choices,
             "units": core_selectors.orgunit_choices_for_user(request.user, levels=3),
-            "today": today,
+            "today": day,
         },
     )
 
 
-def _posts_export(posts: QuerySet[Post], counts: dict[int, dict[str, Any]]) -> HttpResponse:
+def _day_asked(text: str, today: dt.date) -> dt.date:
+    """The day asked for, if it is a real day not after today; else today."""
+    try:
+        asked = parse_date(text)
+    except ValueError:
+        asked = None
+    return asked if asked is not None and asked <= today else today
+
+
+def _posts_export(posts: QuerySet[Post], counts: dict[int, dict[str, Any]], day: dt.date) -> HttpResponse:
     header = [
         _("Unit"),
         _("Name"),
@@ -70,10 +82,11 @@ def _posts_export(posts: QuerySet[Post], counts: dict[int, dict[str, Any]]) -> H
         _("Hours"),
         _("Registration"),
         _("Active"),
-        _("In today"),
-        _("Out today"),
-        _("Exceptions today"),
-        _("Arrivals handed over today"),
+        _("Day"),
+        _("In"),
+        _("Out"),
+        _("Exceptions"),
+        _("Arrivals"),
     ]
     rows = (
         [
@@ -84,6 +97,7 @@ def _posts_export(posts: QuerySet[Post], counts: dict[int, dict[str, Any]]) -> H
             post.hours,
             post.get_mode_display(),
             _("yes") if post.is_active else _("no"),
+            day,
             *(counts.get(post.pk, EMPTY_COUNTS)[k] for k in ("passages_in", "passages_out", "exceptions", "arrivals")),
         ]
         for post in posts
