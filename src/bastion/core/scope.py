@@ -54,8 +54,15 @@ def paths_q(paths: list[str], field: str = "") -> Q:
     return query
 
 
-def scoped(queryset: QuerySet[M], user: User | Any, field: str = "org_unit") -> QuerySet[M]:
-    """Restrict ``queryset`` to rows whose org unit (``field``; "" for OrgUnit itself) is in scope."""
+def scoped(
+    queryset: QuerySet[M], user: User | Any, field: str = "org_unit", *, within: OrgUnit | None = None
+) -> QuerySet[M]:
+    """Restrict ``queryset`` to rows whose org unit (``field``; "" for OrgUnit itself) is in scope, and, when
+    ``within`` is given, in that unit's subtree."""
+    if within is not None:
+        low, high = within.subtree_bounds
+        prefix = f"{field}__path" if field else "path"
+        queryset = queryset.filter(**{f"{prefix}__gte": low, f"{prefix}__lt": high})
     paths = scope_paths(user)
     if paths is None:
         return queryset

@@ -82,10 +82,7 @@ def person_get_for_user(user: User, person_id: int) -> Person:
 
 
 def households_for_user(user: User, unit: OrgUnit | None = None) -> QuerySet[Household]:
-    households = scoped(Household.objects.select_related("org_unit", "head"), user)
-    if unit is not None:
-        low, high = unit.subtree_bounds
-        households = households.filter(org_unit__path__gte=low, org_unit__path__lt=high)
+    households = scoped(Household.objects.select_related("org_unit", "head"), user, within=unit)
     members = Count("members", filter=Q(members__merged_into__isnull=True))
     return households.annotate(member_count=members).order_by("org_unit__path", "address", "pk")
 
@@ -174,10 +171,7 @@ def task_get_for_user(user: User, task_id: int) -> VisitTask:
 
 def visit_list_for_user(user: User, *, unit: OrgUnit | None = None, pending_only: bool = True) -> QuerySet[VisitTask]:
     """The cadre's day: tasks of open rounds in scope, by address, the ones still to do first."""
-    tasks = scoped(VisitTask.objects.filter(round__status=ScreeningRound.Status.OPEN), user)
-    if unit is not None:
-        low, high = unit.subtree_bounds
-        tasks = tasks.filter(org_unit__path__gte=low, org_unit__path__lt=high)
+    tasks = scoped(VisitTask.objects.filter(round__status=ScreeningRound.Status.OPEN), user, within=unit)
     if pending_only:
         tasks = tasks.filter(accounted=False)
     return tasks.select_related("person", "org_unit", "round__campaign", "handed_from").order_by(
@@ -189,10 +183,7 @@ def round_tasks_for_user(
     user: User, screening_round: ScreeningRound, unit: OrgUnit, *, state: str = ""
 ) -> QuerySet[VisitTask]:
     """The persons behind a progress figure: a round's tasks below ``unit``, by state or outcome."""
-    low, high = unit.subtree_bounds
-    tasks = scoped(VisitTask.objects.filter(round=screening_round), user).filter(
-        org_unit__path__gte=low, org_unit__path__lt=high
-    )
+    tasks = scoped(VisitTask.objects.filter(round=screening_round), user, within=unit)
     filters = {
         "unaccounted": Q(accounted=False),
         "accounted": Q(accounted=True),
@@ -242,10 +233,7 @@ class Progress:
 
 def round_progress(user: User, screening_round: ScreeningRound, unit: OrgUnit) -> tuple[Progress, list[Progress]]:
     """Targeted, visited, accounted, each outcome: for ``unit`` and each unit right below it, in one query."""
-    low, high = unit.subtree_bounds
-    tasks = scoped(VisitTask.objects.filter(round=screening_round), user).filter(
-        org_unit__path__gte=low, org_unit__path__lt=high
-    )
+    tasks = scoped(VisitTask.objects.filter(round=screening_round), user, within=unit)
     rows = tasks.values("org_unit__path", "outcome").annotate(
         n=Count("pk"),
         visited=Count("pk", filter=Q(visited_at__isnull=False)),
@@ -269,10 +257,7 @@ def round_progress(user: User, screening_round: ScreeningRound, unit: OrgUnit) -
 def day_summary(user: User, unit: OrgUnit, day: dt.date) -> tuple[Progress, list[Progress], int]:
     """The evening summary (碰头会): the day's visits per unit below, and how many had fever or symptoms."""
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-    low, high = unit.subtree_bounds
-    visits = scoped(Visit.objects.filter(at__gte=start, at__lt=start + dt.timedelta(days=1)), user).filter(
-        org_unit__path__gte=low, org_unit__path__lt=high
-    )
+    visits = scoped(Visit.objects.filter(at__gte=start, at__lt=start + dt.timedelta(days=1)), user, within=unit)
     rows = visits.values("org_unit__path", "outcome").annotate(
         n=Count("pk"),
         visited=Count("pk", filter=Q(found=True)),

@@ -18,16 +18,8 @@ from bastion.core.scope import scoped
 from bastion.residents.validation import plain
 
 
-def _within(queryset: QuerySet[Any], user: User, unit: OrgUnit | None, field: str = "org_unit") -> QuerySet[Any]:
-    queryset = scoped(queryset, user, field)
-    if unit is not None:
-        low, high = unit.subtree_bounds
-        queryset = queryset.filter(**{f"{field}__path__gte": low, f"{field}__path__lt": high})
-    return queryset
-
-
 def posts_for_user(user: User, unit: OrgUnit | None = None) -> QuerySet[Post]:
-    posts = _within(Post.objects.all(), user, unit).select_related("org_unit")
+    posts = scoped(Post.objects.all(), user, within=unit).select_related("org_unit")
     if not user.has_perm("checkpoints.view_all_passages"):
         posts = posts.filter(staff=user)
     return posts.order_by("org_unit__path", "name")
@@ -47,7 +39,7 @@ def passages_for_user(
     exceptions_only: bool = False,
     q: str = "",
 ) -> QuerySet[Passage]:
-    passages = _within(Passage.objects.filter(counted_only=False), user, unit)
+    passages = scoped(Passage.objects.filter(counted_only=False), user, within=unit)
     if not user.has_perm("checkpoints.view_all_passages"):
         passages = passages.filter(post__staff=user)
     if post is not None:
@@ -73,7 +65,7 @@ def arrivals_for_user(
     user: User, *, unit: OrgUnit | None = None, state: str = "pending", now: dt.datetime | None = None
 ) -> QuerySet[Arrival]:
     """The arrivals a unit must verify: pending (soonest deadline first), overdue, verified, or all."""
-    arrivals = _within(Arrival.objects.all(), user, unit)
+    arrivals = scoped(Arrival.objects.all(), user, within=unit)
     now = now or timezone.now()
     if state == "pending":
         arrivals = arrivals.filter(result=Arrival.Result.PENDING)

@@ -34,14 +34,6 @@ PENDING = [Status.REQUESTED, Status.ASSIGNED]
 CHOICES_SHOWN = 20
 
 
-def _within(queryset: QuerySet[Any], user: User, unit: OrgUnit | None) -> QuerySet[Any]:
-    queryset = scoped(queryset, user)
-    if unit is not None:
-        low, high = unit.subtree_bounds
-        queryset = queryset.filter(org_unit__path__gte=low, org_unit__path__lt=high)
-    return queryset
-
-
 def _named(queryset: QuerySet[Any], q: str) -> QuerySet[Any]:
     """Match the person's name, or its pinyin initials (zs), from the start."""
     text = plain(q)
@@ -60,7 +52,7 @@ def deliveries_for_user(
     user: User, *, unit: OrgUnit | None = None, status: str = "", mine: bool = False, q: str = ""
 ) -> QuerySet[DeliveryRequest]:
     """Deliveries in scope, those still to make first; ``status`` is one of the statuses or "pending"."""
-    deliveries = _within(DeliveryRequest.objects.all(), user, unit)
+    deliveries = scoped(DeliveryRequest.objects.all(), user, within=unit)
     if status == "pending":
         deliveries = deliveries.filter(status__in=PENDING)
     elif status in Status.values:
@@ -124,7 +116,7 @@ def care_for_user(
     followed: bool | None = True,
 ) -> QuerySet[CarePerson]:
     """The care register in scope, the next visit due first; ``due`` keeps those whose visit is due by today."""
-    care = _within(CarePerson.objects.all(), user, unit)
+    care = scoped(CarePerson.objects.all(), user, within=unit)
     if followed is not None:
         care = care.filter(is_active=followed)
     if due:

@@ -39,18 +39,10 @@ OPEN_ALERT = Q(
 )
 
 
-def _within(queryset: QuerySet[Any], user: User, unit: OrgUnit | None) -> QuerySet[Any]:
-    queryset = scoped(queryset, user)
-    if unit is not None:
-        low, high = unit.subtree_bounds
-        queryset = queryset.filter(org_unit__path__gte=low, org_unit__path__lt=high)
-    return queryset
-
-
 def cases_for_user(
     user: User, *, unit: OrgUnit | None = None, status: str = "", reason: str = "", q: str = ""
 ) -> QuerySet[ObservationCase]:
-    cases = _within(ObservationCase.objects.all(), user, unit)
+    cases = scoped(ObservationCase.objects.all(), user, within=unit)
     if status in Status.values:
         cases = cases.filter(status=status)
     elif status == "ending":
@@ -160,7 +152,7 @@ def day_states(user: User, unit: OrgUnit | None = None, now: dt.datetime | None 
     """
     now = now or timezone.now()
     since = now - dt.timedelta(hours=24)
-    cases = _within(ObservationCase.objects.filter(status=Status.ACTIVE), user, unit).order_by()
+    cases = scoped(ObservationCase.objects.filter(status=Status.ACTIVE), user, within=unit).order_by()
     rows = list(
         cases.annotate(recently_opened=Case(When(opened_at__gt=since, then=F("opened_at")))).values_list(
             "pk", "org_unit__path", "person__address", "check_times", "recently_opened"
@@ -175,10 +167,10 @@ def day_states(user: User, unit: OrgUnit | None = None, now: dt.datetime | None 
         for k, slot in enumerate(schedule.slots)
     ]
     earliest = min((schedule.slots[0].start for schedule in schedules.values() if schedule.slots), default=since)
-    recent = _within(HealthCheck.objects.filter(case__status=Status.ACTIVE, taken_at__gte=earliest), user, unit)
+    recent = scoped(HealthCheck.objects.filter(case__status=Status.ACTIVE, taken_at__gte=earliest), user, within=unit)
     done = dict(recent.order_by().values("case_id").annotate(mask=_bits(checked)).values_list("case_id", "mask"))
     alerts = set(
-        _within(HealthCheck.objects.filter(OPEN_ALERT, case__status=Status.ACTIVE), user, unit)
+        scoped(HealthCheck.objects.filter(OPEN_ALERT, case__status=Status.ACTIVE), user, within=unit)
         .order_by()
         .values_list("case_id", flat=True)
     )
@@ -264,7 +256,7 @@ def overview(user: User, unit: OrgUnit, now: dt.datetime | None = None) -> tuple
             count(states.path, "alerts_open")
             total.alert_cases.append(states.pk)
     referred_today = Q(referral__referred_at__gte=midnight, referral__referred_at__lt=midnight + dt.timedelta(days=1))
-    cases = _within(ObservationCase.objects.all(), user, unit).filter(
+    cases = scoped(ObservationCase.objects.all(), user, within=unit).filter(
         Q(start_date=today) | Q(status=Status.ACTIVE, planned_end__lte=today) | referred_today
     )
     for path, start, end, status, referred_at in cases.order_by().values_list(
@@ -277,7 +269,7 @@ def overview(user: User, unit: OrgUnit, now: dt.datetime | None = None) -> tuple
         if referred_at is not None and referred_at >= midnight:
             count(path, "referrals")
     pending = [DeliveryRequest.Status.REQUESTED, DeliveryRequest.Status.ASSIGNED]
-    deliveries = _within(DeliveryRequest.objects.filter(status__in=pending), user, unit).order_by()
+    deliveries = scoped(DeliveryRequest.objects.filter(status__in=pending), user, within=unit).order_by()
     for (path,) in deliveries.values_list("org_unit__path"):
         count(path, "deliveries_pending")
     return total, rows
@@ -285,7 +277,7 @@ def overview(user: User, unit: OrgUnit, now: dt.datetime | None = None) -> tuple
 
 def open_alerts(user: User, unit: OrgUnit | None = None, cases: list[int] | None = None) -> QuerySet[HealthCheck]:
     """The check that raised each open alert, newest first; only of ``cases`` when given (the overview knows them)."""
-    checks = _within(HealthCheck.objects.filter(OPEN_ALERT, raised_alert=True), user, unit)
+    checks = scoped(HealthCheck.objects.filter(OPEN_ALERT, raised_alert=True), user, within=unit)
     if cases is not None:
         checks = checks.filter(case_id__in=cases)
     checks = checks.select_related("case__person", "org_unit", "alert__waiting_unit").order_by("-taken_at")
@@ -293,7 +285,7 @@ def open_alerts(user: User, unit: OrgUnit | None = None, cases: list[int] | None
 
 
 def sites_for_user(user: User, unit: OrgUnit | None = None) -> QuerySet[IsolationSite]:
-    return _within(IsolationSite.objects.all(), user, unit).select_related("org_unit")
+    return scoped(IsolationSite.objects.all(), user, within=unit).select_related("org_unit")
 
 
 def site_occupancy(sites: QuerySet[IsolationSite]) -> QuerySet[IsolationSite]:
