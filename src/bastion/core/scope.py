@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from bastion.core.models.orgunits import OrgUnit, subtree_upper_bound
 
@@ -72,6 +74,13 @@ def scoped(
 def unit_in_scope(user: User | Any, unit: OrgUnit) -> bool:
     paths = scope_paths(user)
     return paths is None or any(unit.path.startswith(path) for path in paths)
+
+
+def require_in_scope(by: User | None, perm: str, unit: OrgUnit, message: str | None = None) -> None:
+    """Refuse what the role does not allow (``perm``: "app.codename") or a unit outside the scope; ``by=None`` is
+    the system (or a traveller registering themselves)."""
+    if by is not None and (not by.has_perm(perm) or not unit_in_scope(by, unit)):
+        raise PermissionDenied(message or _("You may not do this for %(unit)s.") % {"unit": unit.display_name})
 
 
 def require_unit_in_scope(user: User | Any, unit: OrgUnit) -> None:

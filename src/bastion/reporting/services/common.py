@@ -6,19 +6,16 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from bastion.core.models import OrgUnit, User
-from bastion.core.scope import unit_in_scope
+from bastion.core.scope import require_in_scope
 from bastion.reporting.models import ReportForm
 
 
 def require(by: User | None, perm: str, unit: OrgUnit, message: str | None = None) -> None:
     """Refuse what the role does not allow or a unit outside the scope; ``by=None`` is the system."""
-    if by is not None and (not by.has_perm(f"reporting.{perm}") or not unit_in_scope(by, unit)):
-        raise PermissionDenied(message or _("You may not do this for %(unit)s.") % {"unit": unit.display_name})
+    require_in_scope(by, f"reporting.{perm}", unit, message)
 
 
 def local_today(now: dt.datetime | None = None) -> dt.date:
