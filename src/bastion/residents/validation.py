@@ -12,6 +12,7 @@ import re
 import time
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 import phonenumbers
@@ -159,3 +160,14 @@ def plate_clean(value: str) -> str:
     if not PLATE.fullmatch(text):
         raise Invalid(_("%(plate)s is not a vehicle plate such as 新B12345.") % {"plate": text[:12]})
     return text
+
+
+TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
+
+
+def temperature_error(value: Decimal | None) -> str:
+    """The message for a body temperature out of range, or "" (a missing one is the caller's business)."""
+    low, high = TEMPERATURE_RANGE
+    if value is None or low <= value <= high:
+        return ""
+    return _("A body temperature lies between %(low)s and %(high)s °C.") % {"low": low, "high": high}

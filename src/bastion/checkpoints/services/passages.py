@@ -28,9 +28,8 @@ from bastion.core.services.audit import audit_record
 from bastion.reporting.services.immediate import command_unit_of
 from bastion.residents.models import Person
 from bastion.residents.models.screening import FEVER_FROM
-from bastion.residents.validation import Invalid, id_number_clean, phone_clean, plain, plate_clean
+from bastion.residents.validation import Invalid, id_number_clean, phone_clean, plain, plate_clean, temperature_error
 
-TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: read aloud at a post
 
@@ -127,12 +126,8 @@ def passage_record(
         errors["name"] = _("Give the full name.")
     if not clean["id_number"] and not clean["phone"]:
         errors.setdefault("id_number", _("Give the ID number or the phone number."))
-    low, high = TEMPERATURE_RANGE
-    if temperature is not None and not low <= temperature <= high:
-        errors["temperature"] = _("A body temperature lies between %(low)s and %(high)s °C.") % {
-            "low": low,
-            "high": high,
-        }
+    if message := temperature_error(temperature):
+        errors["temperature"] = message
     if at > now + FUTURE_TOLERANCE:
         errors["at"] = _("The time lies in the future.")
     county = command_unit_of(post.org_unit)

@@ -25,9 +25,8 @@ from bastion.observation.services.common import require
 from bastion.reporting.models import ImmediateReport, IncidentCategory
 from bastion.residents.models import Symptom
 from bastion.residents.models.screening import FEVER_FROM
-from bastion.residents.validation import plain
+from bastion.residents.validation import plain, temperature_error
 
-TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
 ALERT_CATEGORY = "observation_alert"
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
 
@@ -66,14 +65,10 @@ def check_record(
             _("This case is %(status)s: no more checks are taken.") % {"status": case.get_status_display().lower()}
         )
     errors: dict[str, str] = {}
-    low, high = TEMPERATURE_RANGE
     if temperature is None:
         errors["temperature"] = _("Give the temperature.")
-    elif not low <= temperature <= high:
-        errors["temperature"] = _("A body temperature lies between %(low)s and %(high)s °C.") % {
-            "low": low,
-            "high": high,
-        }
+    elif message := temperature_error(temperature):
+        errors["temperature"] = message
     if taken_at > now + FUTURE_TOLERANCE:
         errors["taken_at"] = _("The time of the check lies in the future.")
     elif timezone.localdate(taken_at) < case.start_date:

@@ -30,9 +30,7 @@ from bastion.residents.models import (
 )
 from bastion.residents.models.screening import FEVER_FROM
 from bastion.residents.services.common import require
-from bastion.residents.validation import plain
-
-TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
+from bastion.residents.validation import TEMPERATURE_RANGE, plain
 
 HomeObservationStarter = Callable[[VisitTask, Visit, "User | None"], None]
 home_observation_starters: list[HomeObservationStarter] = []
