@@ -10,10 +10,12 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils.translation import override
 
 from bastion.core.models import Institution, OrgUnit, User
 from bastion.core.roles import roles_sync
@@ -98,6 +100,13 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def messages_in_english() -> Iterator[None]:
+    """A test package's autouse fixture (``in_english``): messages are asserted in English there; the Chinese
+    ones are checked by the i18n tests and e2e."""
+    with override("en"):
+        yield
 
 
 def english_client(user: User) -> Client:

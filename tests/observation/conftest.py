@@ -1,20 +1,12 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.utils.translation import override
 
 from bastion.core.models import User
 from tests import factories
-from tests.conftest import World
+from tests.conftest import World, messages_in_english
 
-
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    """Messages are asserted in English here; the Chinese ones are checked by the i18n tests and e2e."""
-    with override("en"):
-        yield
+in_english = pytest.fixture(autouse=True, name="in_english")(messages_in_english)
 
 
 @pytest.fixture

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import pytest
-from django.utils.translation import override
 from openpyxl import Workbook
 
 from bastion.core.models import OrgUnit, User
 from tests import factories
-from tests.conftest import World
+from tests.conftest import World, messages_in_english
 
 ROSTER_HEADER = [
     "序号",
@@ -54,8 +53,4 @@ def village_cadre_c(village_c: OrgUnit) -> User:
     return factories.account("village_cadre", village_c, username="fatima")
 
 
-@pytest.fixture(autouse=True)
-def in_english() -> Iterator[None]:
-    """Messages are asserted in English here; the Chinese ones are checked by the i18n tests and e2e."""
-    with override("en"):
-        yield
+in_english = pytest.fixture(autouse=True, name="in_english")(messages_in_english)
