@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import path
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bastion.core.models.lists import ListEntry
-from bastion.core.views.helpers import AuthedRequest, form_submit
+from bastion.core.views.helpers import AuthedRequest
 from bastion.observation.models import CareCategory, NeedItem, ObservationReason
 from bastion.residents.forms import ChecklistItemForm
-from bastion.residents.services.settings import checklist_item_save, may_change_lists
+from bastion.residents.services.settings import may_change_lists
+from bastion.residents.views.settings import list_entry_edit
 
 LISTS: dict[str, type[ListEntry]] = {"reasons": ObservationReason, "items": NeedItem, "care-categories": CareCategory}
 
@@ -33,7 +30,7 @@ class NeedItemForm(ChecklistItemForm):
 
 
 FORMS: dict[str, type[ChecklistItemForm]] = {"reasons": ReasonForm, "items": NeedItemForm}
-EXTRA = {"reasons": ["default_days"], "items": ["unit_of_measure"]}
+EXTRA = {"reasons": ("default_days",), "items": ("unit_of_measure",)}
 
 
 @login_required
@@ -55,35 +52,16 @@ def lists(request: AuthedRequest) -> HttpResponse:
 @permission_required("observation.view_observationreason", raise_exception=True)
 def list_item(request: AuthedRequest, kind: str, item_id: int = 0) -> HttpResponse:
     model = LISTS.get(kind)
-    if model is None or not may_change_lists(request.user):
-        raise Http404("no such list")
-    item = model._default_manager.filter(pk=item_id).first() if item_id else None
-    if item_id and item is None:
-        raise Http404("no such item")
-    extra_fields = EXTRA.get(kind, [])
-    initial: dict[str, Any] = {}
-    if item is not None:
-        initial = {"code": item.code, "sort_order": item.sort_order, "is_active": item.is_active}
-        initial |= {"name_zh_hans": item.names.get("zh-hans", ""), "name_en": item.names.get("en", "")}
-        initial |= {name: getattr(item, name) for name in extra_fields}
-    form = FORMS.get(kind, ChecklistItemForm)(request.POST or None, editing=item is not None, initial=initial)
-
-    def save(data: dict[str, Any]) -> ListEntry:
-        return checklist_item_save(
-            by=request.user,
-            model=model,
-            item=item,
-            code=data.get("code") or (item.code if item else ""),
-            names={"zh-hans": data["name_zh_hans"], "en": data["name_en"]},
-            sort_order=data["sort_order"],
-            is_active=data["is_active"],
-            extra={name: data[name] for name in extra_fields},
-        )
-
-    if form_submit(request, form, save) is not None:
-        messages.success(request, _("Saved."))
-        return redirect("observation:lists")
-    return render(request, "observation/form.html", {"form": form, "title": model._meta.verbose_name})
+    return list_entry_edit(
+        request,
+        model=model,
+        item_id=item_id,
+        done="observation:lists",
+        template="observation/form.html",
+        title=str(model._meta.verbose_name) if model else "",
+        form_class=FORMS.get(kind, ChecklistItemForm),
+        extra_fields=EXTRA.get(kind, ()),
+    )
 
 
 urlpatterns = [

@@ -29,20 +29,30 @@ def checklists(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("residents.view_categorytag", raise_exception=True)
-def checklist_item(request: AuthedRequest, kind: str, item_id: int = 0) -> HttpResponse:
-    model = LISTS.get(kind)
+def list_entry_edit(
+    request: AuthedRequest,
+    *,
+    model: type[ListEntry] | None,
+    item_id: int,
+    done: str,
+    template: str,
+    title: str,
+    form_class: type[ChecklistItemForm] = ChecklistItemForm,
+    extra_fields: tuple[str, ...] = (),
+) -> HttpResponse:
+    """Add or change an entry of a configurable list (any app's): only for a user whose scope holds the top of
+    the tree; ``extra_fields`` are the list's own fields (a reason's default period)."""
     if model is None or not may_change_lists(request.user):
         raise Http404("no such list")
-    item = model.objects.filter(pk=item_id).first() if item_id else None
+    item = model._default_manager.filter(pk=item_id).first() if item_id else None
     if item_id and item is None:
         raise Http404("no such item")
     initial: dict[str, Any] = {}
     if item is not None:
         initial = {"code": item.code, "sort_order": item.sort_order, "is_active": item.is_active}
         initial |= {"name_zh_hans": item.names.get("zh-hans", ""), "name_en": item.names.get("en", "")}
-    form = ChecklistItemForm(request.POST or None, editing=item is not None, initial=initial)
+        initial |= {name: getattr(item, name) for name in extra_fields}
+    form = form_class(request.POST or None, editing=item is not None, initial=initial)
 
     def save(data: dict[str, Any]) -> ListEntry:
         return checklist_item_save(
@@ -53,10 +63,24 @@ def checklist_item(request: AuthedRequest, kind: str, item_id: int = 0) -> HttpR
             names={"zh-hans": data["name_zh_hans"], "en": data["name_en"]},
             sort_order=data["sort_order"],
             is_active=data["is_active"],
+            extra={name: data[name] for name in extra_fields},
         )
 
     if form_submit(request, form, save) is not None:
         messages.success(request, _("Saved."))
-        return redirect("residents:checklists")
-    title = _("Category tag") if model is CategoryTag else _("Symptom")
-    return render(request, "residents/person_form.html", {"form": form, "title": title})
+        return redirect(done)
+    return render(request, template, {"form": form, "title": title})
+
+
+@login_required
+@permission_required("residents.view_categorytag", raise_exception=True)
+def checklist_item(request: AuthedRequest, kind: str, item_id: int = 0) -> HttpResponse:
+    model = LISTS.get(kind)
+    return list_entry_edit(
+        request,
+        model=model,
+        item_id=item_id,
+        done="residents:checklists",
+        template="residents/person_form.html",
+        title=_("Category tag") if model is CategoryTag else _("Symptom"),
+    )
