@@ -11,12 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from bastion.checkpoints.models import Arrival, Passage
 from bastion.core.models import OrgUnit
 from bastion.core.scope import paths_q
-from bastion.reporting.sources import report_source
+from bastion.reporting.sources import period_bounds, report_source
 
 
 def _passages(unit: OrgUnit, first: dt.date, last: dt.date) -> QuerySet[Passage]:
-    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
+    start, end = period_bounds(first, last)
     return Passage.objects.filter(paths_q([unit.path], "org_unit"), at__gte=start, at__lt=end)
 
 
@@ -42,8 +41,7 @@ def _from_risk_areas(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
 
 @report_source("checkpoints.arrivals_verified", _("Arrivals verified by the unit"))
 def _arrivals_verified(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
-    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
+    start, end = period_bounds(first, last)
     return (
         Arrival.objects.filter(paths_q([unit.path], "org_unit"), verified_at__gte=start, verified_at__lt=end)
         .exclude(result=Arrival.Result.PENDING)

@@ -14,7 +14,7 @@ from bastion.core.scope import paths_q
 from bastion.observation.models import DeliveryRequest, HealthCheck, ObservationCase, Referral
 from bastion.observation.schedule import MISSED, case_slots, minutes_of
 from bastion.observation.selectors.cases import OPEN_ALERT
-from bastion.reporting.sources import report_source
+from bastion.reporting.sources import period_bounds, report_source
 
 Status = ObservationCase.Status
 
@@ -23,21 +23,13 @@ def _in(unit: OrgUnit) -> Q:
     return paths_q([unit.path], "org_unit")
 
 
-def _moment(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def _period(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return _moment(first), _moment(last + dt.timedelta(days=1))
-
-
 def _cases(unit: OrgUnit) -> QuerySet[ObservationCase]:
     return ObservationCase.objects.filter(_in(unit))
 
 
 @report_source("observation.active", _("Persons under observation at the end of the period"))
 def _active(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
-    end = _period(first, last)[1]
+    end = period_bounds(first, last)[1]
     return _cases(unit).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=end), opened_at__lt=end).count()
 
 
@@ -48,19 +40,19 @@ def _started(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
 
 @report_source("observation.released", _("Persons released from observation"))
 def _released(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
-    start, end = _period(first, last)
+    start, end = period_bounds(first, last)
     return _cases(unit).filter(status=Status.RELEASED, ended_at__gte=start, ended_at__lt=end).count()
 
 
 @report_source("observation.checks", _("Health checks taken"))
 def _checks(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
-    start, end = _period(first, last)
+    start, end = period_bounds(first, last)
     return HealthCheck.objects.filter(_in(unit), taken_at__gte=start, taken_at__lt=end).count()
 
 
 @report_source("observation.checks_missed", _("Health checks missed"))
 def _checks_missed(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
-    start, end = _period(first, last)
+    start, end = period_bounds(first, last)
     now = timezone.now()
     cases = _cases(unit).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start), opened_at__lt=end)
     rows = list(cases.values_list("pk", "check_times", "start_date", "opened_at", "ended_at"))
@@ -85,7 +77,7 @@ def _checks_missed(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
 
 @report_source("observation.alerts", _("Observation alerts raised (fever or symptoms)"))
 def _alerts(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
-    start, end = _period(first, last)
+    start, end = period_bounds(first, last)
     return HealthCheck.objects.filter(_in(unit), raised_alert=True, taken_at__gte=start, taken_at__lt=end).count()
 
 
@@ -96,7 +88,7 @@ def _alerts_open(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
 
 @report_source("observation.referrals", _("Persons under observation referred to hospital"))
 def _referrals(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
-    start, end = _period(first, last)
+    start, end = period_bounds(first, last)
     return Referral.objects.filter(
         paths_q([unit.path], "case__org_unit"), referred_at__gte=start, referred_at__lt=end
     ).count()
@@ -110,7 +102,7 @@ def _deliveries_pending(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
 
 @report_source("observation.deliveries_made", _("Deliveries made"))
 def _deliveries_made(unit: OrgUnit, first: dt.date, last: dt.date) -> int:
-    start, end = _period(first, last)
+    start, end = period_bounds(first, last)
     return DeliveryRequest.objects.filter(
         _in(unit), status=DeliveryRequest.Status.DELIVERED, delivered_at__gte=start, delivered_at__lt=end
     ).count()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,12 @@ def report_source(code: str, label: Promise | str) -> Callable[[SourceFunction],
         return function
 
     return register
+
+
+def period_bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The period from ``first`` to ``last`` (both included) as local midnights: [start, end)."""
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    return start, timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
 
 
 def source_choices() -> list[tuple[str, str]]:

@@ -5,18 +5,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bastion.core.models import OrgUnit
 from bastion.core.scope import paths_q
-from bastion.reporting.sources import report_source
+from bastion.reporting.sources import period_bounds, report_source
 from bastion.residents.models import Outcome, ScreeningRound, Visit, VisitTask
 
 
 def _visits(unit: OrgUnit, first: dt.date, last: dt.date) -> QuerySet[Visit]:
-    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min))
+    start, end = period_bounds(first, last)
     return Visit.objects.filter(paths_q([unit.path], "org_unit"), at__gte=start, at__lt=end)
 
 
