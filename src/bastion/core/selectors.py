@@ -153,6 +153,15 @@ def responsible_users_of(unit: OrgUnit) -> QuerySet[User]:
     return User.objects.filter(scopes__org_unit=unit, is_active=True).prefetch_related("groups").order_by("username")
 
 
+def users_covering(unit: OrgUnit) -> QuerySet[User]:
+    """Active accounts whose scope holds ``unit`` (scoped at it or above): who may work for it."""
+    return (
+        User.objects.filter(is_active=True, scopes__org_unit_id__in=[*unit.ancestor_ids, unit.pk])
+        .distinct()
+        .order_by("username")
+    )
+
+
 def users_for_user(user: User, *, q: str = "", role: str = "") -> QuerySet[User]:
     """Accounts with at least one scope unit inside the viewer's scope."""
     users = User.objects.all()

@@ -7,31 +7,22 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bastion.checkpoints.models import Post, Shift
 from bastion.checkpoints.services.common import require
 from bastion.core.models import OrgUnit, User
+from bastion.core.selectors import users_covering
 from bastion.core.services.audit import audit_record
 from bastion.residents.validation import plain
 
 MAX_SHIFT = dt.timedelta(hours=24)
 
 
-def staff_covering(unit: OrgUnit) -> QuerySet[User]:
-    """Active accounts whose scope holds ``unit``: who may work at a post of that unit."""
-    return (
-        User.objects.filter(is_active=True, scopes__org_unit_id__in=[*unit.ancestor_ids, unit.pk])
-        .distinct()
-        .order_by("username")
-    )
-
-
 def _check_staff(unit: OrgUnit, users: Iterable[User], field: str) -> list[User]:
     users = list(users)
-    covering = set(staff_covering(unit).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
+    covering = set(users_covering(unit).filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
     strangers = [str(u) for u in users if u.pk not in covering]
     if strangers:
         raise ValidationError(

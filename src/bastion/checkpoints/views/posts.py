@@ -108,7 +108,7 @@ def _posts_export(posts: QuerySet[Post], counts: dict[int, dict[str, Any]], day:
 def _staff_candidates(request: AuthedRequest, post: Post | None) -> QuerySet[User]:
     """Who may be put on the post: accounts whose scope holds its unit; for a new post, accounts in one's scope."""
     if post is not None:
-        return services.staff_covering(post.org_unit)
+        return core_selectors.users_covering(post.org_unit)
     users = scoped(User.objects.filter(is_active=True), request.user, "scopes__org_unit")
     return users.distinct().order_by("username")
 
@@ -200,7 +200,7 @@ def shift_new(request: AuthedRequest, post_id: int) -> HttpResponse:
     now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
     form = ShiftForm(
         request.POST or None,
-        staff=services.staff_covering(post.org_unit),
+        staff=core_selectors.users_covering(post.org_unit),
         initial={"starts_at": now, "ends_at": now + dt.timedelta(hours=8)},
     )
     shift = form_submit(request, form, lambda data: services.shift_create(by=request.user, post=post, **data))

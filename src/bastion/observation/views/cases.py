@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -19,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bastion.core import selectors as core_selectors
-from bastion.core.models import Institution, OrgUnit, User
+from bastion.core.models import Institution, OrgUnit
 from bastion.core.pdf import document
 from bastion.core.services.audit import audit_record
 from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
@@ -72,15 +71,6 @@ def case_export(request: AuthedRequest) -> HttpResponse:
     return _xlsx(cases_workbook(cases.iterator(chunk_size=2000)), _dated("observation-cases"))
 
 
-def _staff(unit: OrgUnit) -> QuerySet[User]:
-    """Accounts whose scope holds the unit: who can be its responsible cadre or doctor."""
-    return (
-        User.objects.filter(is_active=True, scopes__org_unit_id__in=[*unit.ancestor_ids, unit.pk])
-        .distinct()
-        .order_by("username")
-    )
-
-
 @login_required
 @permission_required("observation.add_observationcase", raise_exception=True)
 def case_new(request: AuthedRequest) -> HttpResponse:
@@ -94,7 +84,7 @@ def case_new(request: AuthedRequest) -> HttpResponse:
     form = CaseForm(
         request.POST or None,
         sites=selectors.sites_for_user(request.user).filter(is_active=True),
-        staff=_staff(person.org_unit),
+        staff=core_selectors.users_covering(person.org_unit),
         initial={"start_date": timezone.localdate(), "place": ObservationCase.Place.HOME},
     )
 
