@@ -226,6 +226,17 @@ def run(database: str, scale: str, repeat: int) -> dict[str, Any]:
     # f. Checkpoints: passages/s and p99 through gunicorn under locust, against GET /api/v1/health
     # (bench/checkpoints_load.py).
     results += checkpoints_load.run(database, scale, root, repeat)
+
+    # g. Mobilization: the 50,000-row register import and the "on duty now" page (bench/mobilization.py).
+    from bench import mobilization
+
+    results += mobilization.run(database, scale, root, repeat)
+
+    # g. Supplies: the stock of every item in every store over ~10 million movements, a hand-out to 200 recipients
+    # (bench/supplies.py).
+    from bench import supplies
+
+    results += supplies.run(database, scale, root, repeat)
     return {
         "database": database,
         "server": server_version(database),

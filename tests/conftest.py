@@ -54,6 +54,8 @@ def default_incident_categories() -> None:
     importlib.import_module("bastion.residents.migrations.0002_default_tags_and_symptoms").add_defaults(apps, None)
     importlib.import_module("bastion.observation.migrations.0002_defaults").add_defaults(apps, None)
     importlib.import_module("bastion.checkpoints.migrations.0002_defaults").add_defaults(apps, None)
+    importlib.import_module("bastion.supplies.migrations.0002_defaults").add_defaults(apps, None)
+    importlib.import_module("bastion.mobilization.migrations.0002_defaults").add_defaults(apps, None)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ slip past it.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -281,19 +280,6 @@ def _arrival(b: Outsider) -> int:
     return int(_post_of_b(b).passages.get().arrival.pk)
 
 
-@out_of_scope("shift_id")
-def _shift(b: Outsider) -> int:
-    from django.utils import timezone
-
-    from bastion.checkpoints.models import Shift
-
-    post = _post_of_b(b)
-    shift, _created = Shift.objects.get_or_create(
-        post=post, defaults={"starts_at": timezone.now(), "ends_at": timezone.now() + dt.timedelta(hours=8)}
-    )
-    return int(shift.pk)
-
-
 # URL names outside the harness, each with its reason.
 EXEMPT_URL_NAMES = {
     "login": "public: the sign-in page",
@@ -305,6 +291,8 @@ EXEMPT_URL_NAMES = {
 PUBLIC_URL_NAMES = {
     "checkpoints:self_register": "public: a traveller's own registration, bound to a post and a day by a signed token",
     "checkpoints:self_register_done": "public: the confirmation a traveller shows at the post, found by a signed token",
+    "mobilization:check_in": "public: a responder's check-in by phone number, bound to a unit by a signed code",
+    "supplies:public_donations": "public: a unit's donations for anyone to read, anonymous donors shown as anonymous",
 }
 PUBLIC_API_PATHS = {"/api/v1/health": "public: no data, a load balancer's check"}
 EXEMPT_NAMESPACES = {
@@ -350,21 +338,18 @@ def snapshot_of_b(world: Any) -> dict[str, Any]:
         **residents_of_b(in_b),
         **observation_of_b(in_b),
         **checkpoints_of_b(in_b),
+        **_supplies_harness.supplies_of_b(in_b),
+        **mobilization_of_b(in_b),
     }
 
 
 def checkpoints_of_b(in_b: dict[str, str]) -> dict[str, Any]:
-    from bastion.checkpoints.models import Arrival, Passage, Post, Shift
+    from bastion.checkpoints.models import Arrival, Passage, Post
 
     return {
         "posts": list(Post.objects.filter(**in_b).values_list("pk", "name", "mode", "is_active")),
         "passages": Passage.objects.filter(**in_b).count(),
         "arrivals": list(Arrival.objects.filter(**in_b).values_list("pk", "result", "verified_at")),
-        "shifts": list(
-            Shift.objects.filter(**{f"post__{k}": v for k, v in in_b.items()}).values_list(
-                "pk", "checked_in_at", "checked_out_at"
-            )
-        ),
     }
 
 
@@ -448,3 +433,7 @@ def insider_with_every_permission(world: Any) -> Any:
     user = factories.account("observer", world.village_a, username="insider")
     user.groups.add(group)
     return user
+
+
+from tests.mobilization.harness import mobilization_of_b  # noqa: E402  (registers its builders)
+from tests.supplies import harness as _supplies_harness  # noqa: E402

@@ -12,10 +12,13 @@ from ninja.security import HttpBearer, django_auth
 from bastion.checkpoints.api import router as checkpoints_router
 from bastion.core.api import router as core_router
 from bastion.core.services.accounts import token_authenticate
+from bastion.mobilization.api import router as mobilization_router
+from bastion.mobilization.api_deployment import router as deployment_router
 from bastion.observation.api import router as observation_router
 from bastion.observation.api_care import router as care_router
 from bastion.reporting.api import router as reporting_router
 from bastion.residents.api import router as residents_router
+from bastion.supplies.api import router as supplies_router
 
 
 class DeviceToken(HttpBearer):
@@ -54,4 +57,7 @@ api.add_router("/", residents_router)
 api.add_router("/", observation_router)
 api.add_router("/", care_router)
 api.add_router("/", checkpoints_router)
+api.add_router("/", supplies_router)
+api.add_router("/", mobilization_router)
+api.add_router("/", deployment_router)
 __all__ = ["api"]

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "bastion.residents",
     "bastion.observation",
     "bastion.checkpoints",
+    "bastion.mobilization",
+    "bastion.supplies",
 ]
 
 MIDDLEWARE = [
@@ -131,7 +133,6 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'bastion.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("BASTION_DB_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",

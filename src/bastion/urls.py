@@ -17,6 +17,8 @@ urlpatterns = [
     path("residents/", include("bastion.residents.urls")),
     path("observation/", include("bastion.observation.urls")),
     path("checkpoints/", include("bastion.checkpoints.urls")),
+    path("supplies/", include("bastion.supplies.urls")),
+    path("mobilization/", include("bastion.mobilization.urls")),
     path("", include("bastion.core.urls")),
 ]
 

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.core.cache import cache
 
 from bastion.checkpoints.models import Post
 from bastion.core.models import User
@@ -8,6 +11,15 @@ from tests import factories
 from tests.conftest import World, messages_in_english
 
 in_english = pytest.fixture(autouse=True, name="in_english")(messages_in_english)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    """Risk areas and each post's county are cached across requests, and ids come round again from one
+    test to the next: every test starts with an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

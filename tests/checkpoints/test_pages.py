@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
-from bastion.checkpoints.models import Arrival, Passage, Post, Shift
+from bastion.checkpoints.models import Arrival, Passage, Post
 from bastion.checkpoints.selectors import day_counts
 from bastion.checkpoints.services.passages import passage_record
 from bastion.core.models import AuditEvent, User
@@ -155,29 +155,23 @@ def test_a_user_outside_the_scope_gets_404_on_each_page_with_an_id(
     world: World, highway_exit: Post, duty_officer: User
 ) -> None:
     passage = register(highway_exit, duty_officer, 1, from_division_code="420100", to_unit=world.village_a)[0]
-    shift = Shift.objects.create(
-        post=highway_exit, starts_at=passage.at, ends_at=passage.at + (passage.at - passage.at)
-    )
     outsider = english_client(factories.account("county_admin", world.township_b, username="hq-b"))
-    post_id, ids = {"post_id": highway_exit.pk}, {"shift_id": shift.pk}
+    post_id = {"post_id": highway_exit.pk}
     gets = [
         ("post_detail", post_id),
         ("post_edit", post_id),
         ("passage_new", post_id),
-        ("shift_list", post_id),
-        ("shift_new", post_id),
         ("passage_detail", {"passage_id": passage.pk}),
         ("arrival_verify", {"arrival_id": passage.arrival.pk}),
     ]
-    posts = [*gets, ("passage_lookup", post_id), ("passage_count_tap", post_id), ("shift_check_in", ids)]
+    posts = [*gets, ("passage_lookup", post_id), ("passage_count_tap", post_id)]
     for name, kwargs in gets:
         assert outsider.get(reverse(f"checkpoints:{name}", kwargs=kwargs)).status_code == 404, name
     payload = form_data(result="at_home", direction="in", name="x", kind="other", org_unit=world.township_b.pk)
     for name, kwargs in posts:
         assert outsider.post(reverse(f"checkpoints:{name}", kwargs=kwargs), payload).status_code == 404, name
     assert Passage.objects.count() == 1 and Arrival.objects.get().result == Arrival.Result.PENDING
-    shift.refresh_from_db()
-    assert shift.checked_in_at is None and Post.objects.get().name == highway_exit.name
+    assert Post.objects.get().name == highway_exit.name
 
 
 @pytest.mark.django_db
@@ -232,22 +226,10 @@ def test_the_post_list_export_has_todays_figures(
 
 
 @pytest.mark.django_db
-def test_the_township_creates_a_post_with_its_staff_and_plans_a_shift(
-    world: World, township_cadre: User, duty_officer: User
-) -> None:
+def test_the_township_creates_a_post_with_its_staff(world: World, township_cadre: User, duty_officer: User) -> None:
     client = english_client(township_cadre)
     data = {"org_unit": world.township_a.pk, "name": "水磨沟村口", "kind": "village_road", "mode": "exceptions"}
     response = client.post(reverse("checkpoints:post_new"), data | {"staff": [duty_officer.pk], "is_active": "on"})
     post = Post.objects.get(name="水磨沟村口")
     assert response.status_code == 302 and list(post.staff.all()) == [duty_officer]
     assert client.post(reverse("checkpoints:post_new"), data).status_code == 400, "the same name twice"
-    shift_url = reverse("checkpoints:shift_new", kwargs={"post_id": post.pk})
-    start = {"starts_at": "2020-02-03T08:00", "lead": township_cadre.pk, "staff": [duty_officer.pk]}
-    assert client.post(shift_url, start | {"ends_at": "2020-02-03T07:00"}).status_code == 400
-    assert client.post(shift_url, start | {"ends_at": "2020-02-03T16:00"}).status_code == 302
-    shift = Shift.objects.get()
-    officer = english_client(duty_officer)
-    officer.post(reverse("checkpoints:shift_check_in", kwargs={"shift_id": shift.pk}))
-    officer.post(reverse("checkpoints:shift_check_out", kwargs={"shift_id": shift.pk}))
-    shift.refresh_from_db()
-    assert shift.checked_in_at is not None and shift.checked_out_at is not None

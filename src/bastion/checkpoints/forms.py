@@ -5,9 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bastion.checkpoints.models import Arrival, Passage, Post
+from bastion.checkpoints.models import Arrival, Passage, PassageField, Post
+from bastion.checkpoints.services.passages import EXTRA_PREFIX
 from bastion.core.forms import UnitChoiceField
 from bastion.core.models import OrgUnit, User
+from bastion.residents.forms import ChecklistItemForm
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 SECOND_LANGUAGES = [
@@ -149,6 +151,32 @@ class PassageForm(forms.Form):
         self.fields["to_unit"].units = list(units)  # type: ignore[attr-defined]
 
 
+def add_passage_fields(form: forms.Form, fields: list[PassageField]) -> None:
+    """The other fields configured for passages, as form fields ``extra_<code>``; they are checked by the
+    service (``passage_extra_clean``), which names the field in its message."""
+    for field in fields:
+        label = f"{field}{' *' if field.required else ''}"
+        if field.kind == PassageField.Kind.YES_NO:
+            choices = [("", "–"), ("yes", _("yes")), ("no", _("no"))]
+            form.fields[f"{EXTRA_PREFIX}{field.code}"] = forms.ChoiceField(label=label, choices=choices, required=False)
+        else:
+            attrs = {"inputmode": "decimal"} if field.kind == PassageField.Kind.NUMBER else {}
+            form.fields[f"{EXTRA_PREFIX}{field.code}"] = forms.CharField(
+                label=label, max_length=200, required=False, widget=forms.TextInput(attrs=attrs)
+            )
+
+
+def split_extra(data: dict[str, Any]) -> dict[str, Any]:
+    """A form's cleaned data for ``passage_record``: the other fields gathered under ``extra``."""
+    extra = {key.removeprefix(EXTRA_PREFIX): value for key, value in data.items() if key.startswith(EXTRA_PREFIX)}
+    return {key: value for key, value in data.items() if not key.startswith(EXTRA_PREFIX)} | {"extra": extra}
+
+
+class PassageFieldForm(ChecklistItemForm):
+    kind = forms.ChoiceField(label=_("kind"), choices=PassageField.Kind.choices)
+    required = forms.BooleanField(label=_("required"), required=False)
+
+
 class ArrivalVerifyForm(forms.Form):
     result = forms.ChoiceField(
         label=_("result"),
@@ -162,17 +190,3 @@ class ArrivalVerifyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed when the person was not found: what was done to find them."),
     )
-
-
-class ShiftForm(forms.Form):
-    starts_at = forms.DateTimeField(label=_("starts"), widget=DATETIME)
-    ends_at = forms.DateTimeField(label=_("ends"), widget=DATETIME)
-    lead = UserChoiceField(label=_("shift lead"), queryset=User.objects.none(), required=False)
-    staff = UsersChoiceField(
-        label=_("staff"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["lead"].queryset = staff  # type: ignore[attr-defined]
-        self.fields["staff"].queryset = staff  # type: ignore[attr-defined]

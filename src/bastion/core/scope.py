@@ -42,6 +42,12 @@ def scope_paths(user: Any) -> list[str] | None:
     return list(cached)
 
 
+def remember_scope(user: Any, paths: list[str] | None) -> None:
+    """Give ``user`` the scope ``scope_paths`` found for it before (cached with the token's grants)."""
+    if paths is not None:
+        setattr(user, _CACHE_ATTR, list(paths))
+
+
 def forget_scope(user: Any) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)

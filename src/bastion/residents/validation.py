@@ -102,6 +102,7 @@ def id_number_clean(value: str) -> IdFacts:
 
 _CN = phonenumbers.PhoneMetadata.metadata_for_region("CN")
 _MOBILE = re.compile(str(_CN.mobile.national_number_pattern if _CN and _CN.mobile else r"1\d{10}"))
+_PHONE_NOISE = re.compile(r"[\s\-()]")
 
 
 def phone_clean(value: str) -> str:
@@ -110,7 +111,9 @@ def phone_clean(value: str) -> str:
     Mobiles are matched against phonenumbers' own pattern for Chinese mobiles (one regular
     expression); anything else goes through phonenumbers' full parser.
     """
-    text = re.sub(r"[\s\-()]", "", plain(value))
+    if type(value) is str and len(value) == 11 and value.isascii() and value.isdigit() and _MOBILE.fullmatch(value):
+        return value  # 11 plain digits, as almost every cell of a register: nothing to clean
+    text = _PHONE_NOISE.sub("", plain(value))
     if text.startswith("+86"):
         text = text[3:]
     if len(text) == 11 and text.startswith("1") and _MOBILE.fullmatch(text):

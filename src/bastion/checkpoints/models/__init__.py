@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bastion.core.crypto import EncryptedTextField, LookupHashField, mask, mask_name
 from bastion.core.models import OrgUnit, User
+from bastion.core.models.lists import ListEntry
 from bastion.residents.models import Person
 
 ARRIVAL_HOURS = 24
@@ -72,28 +73,6 @@ class RiskArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Shift(models.Model):
-    """A duty shift at a post (带班值班): its lead and staff; the Mobilization issue's roster will share it."""
-
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="shifts")
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
-    lead = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("shift lead")
-    )
-    staff = models.ManyToManyField(User, blank=True, related_name="checkpoint_shifts", verbose_name=_("staff"))
-    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
-    checked_out_at = models.DateTimeField(_("checked out"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("shift")
-        verbose_name_plural = _("shifts")
-        ordering = ["-starts_at"]
-
-    def __str__(self) -> str:
-        return f"{self.post} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class Passage(models.Model):
@@ -191,3 +170,23 @@ class Arrival(models.Model):
 
 def arrival_deadline(at: dt.datetime) -> dt.datetime:
     return at + dt.timedelta(hours=ARRIVAL_HOURS)
+
+
+class PassageField(ListEntry):
+    """An other field of a passage, configured per outbreak (其他登记项): a vaccination, a test result…
+
+    Its code is the key of the value in ``Passage.extra``; a field made inactive is no longer asked for,
+    and what passages hold under it is still shown.
+    """
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Number")
+        YES_NO = "yes_no", _("Yes or no")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    required = models.BooleanField(_("required"), default=False)
+
+    class Meta(ListEntry.Meta):
+        verbose_name = _("other passage field")
+        verbose_name_plural = _("other passage fields")

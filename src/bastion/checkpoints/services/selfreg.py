@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -73,6 +75,7 @@ def passage_self_register(
     to_outside: str = "",
     purpose: str = "",
     temperature: Decimal | None = None,
+    extra: Mapping[str, Any] | None = None,
     now: dt.datetime | None = None,
 ) -> Passage:
     """Register a traveller's own passage (validated, audited and handed to the village as any passage),
@@ -101,11 +104,10 @@ def passage_self_register(
         to_outside=to_outside,
         purpose=purpose,
         temperature=temperature,
+        extra=extra,
         self_registered=True,
+        source_hash=source,
         idempotency_key=idempotency_key,
         now=now,
     )
-    if passage.source_hash != source:
-        passage.source_hash = source
-        passage.save(update_fields=["source_hash"])
     return passage

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +19,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bastion.checkpoints import selectors
-from bastion.checkpoints.forms import PassageForm
-from bastion.checkpoints.models import Passage, Post
-from bastion.checkpoints.services.passages import passage_count, passage_record
+from bastion.checkpoints.forms import PassageFieldForm, PassageForm, add_passage_fields, split_extra
+from bastion.checkpoints.models import Passage, PassageField, Post
+from bastion.checkpoints.services.passages import (
+    extra_shown,
+    passage_count,
+    passage_field_save,
+    passage_fields,
+    passage_record,
+)
 from bastion.core.crypto import keyed_hash, mask, mask_name
 from bastion.core.models import OrgUnit
 from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
@@ -30,6 +36,7 @@ from bastion.observation.exports import table_workbook
 from bastion.observation.views.exporting import EXPORT, audit_export
 from bastion.reporting.services.immediate import command_unit_of
 from bastion.residents.selectors import persons_for_user
+from bastion.residents.services.settings import may_change_lists
 from bastion.residents.validation import plain
 
 REASONS = {
@@ -81,6 +88,7 @@ def passage_new(request: AuthedRequest, post_id: int) -> HttpResponse:
         units=destinations(post),
         initial={"direction": Passage.Direction.IN, "idempotency_key": uuid.uuid4()},
     )
+    add_passage_fields(form, passage_fields())
     form.fields["id_number"].widget.attrs |= {
         "hx-post": reverse("checkpoints:passage_lookup", kwargs={"post_id": post.pk}),
         "hx-trigger": "change, keyup changed delay:400ms",
@@ -89,7 +97,7 @@ def passage_new(request: AuthedRequest, post_id: int) -> HttpResponse:
     }
 
     def save(data: dict[str, Any]) -> Passage:
-        return passage_record(by=request.user, post=post, **data)
+        return passage_record(by=request.user, post=post, **split_extra(data))
 
     passage = form_submit(request, form, save)
     if passage is not None:
@@ -189,6 +197,7 @@ def _passages_export(request: AuthedRequest, passages: QuerySet[Passage], filter
     logged = {**filters, "post": filters["post"].pk if filters["post"] else None}
     logged["day"] = f"{filters['day']:%Y-%m-%d}" if filters["day"] else None
     audit_export(request, "passage.export", "checkpoints.passage", passages.count(), logged)
+    fields = list(PassageField.objects.all())  # inactive ones too: passages of the past hold them
     header = [
         _("Time"),
         _("Checkpoint"),
@@ -201,6 +210,7 @@ def _passages_export(request: AuthedRequest, passages: QuerySet[Passage], filter
         _("Going to"),
         _("Purpose"),
         _("Temperature (°C)"),
+        *(str(field) for field in fields),
         _("Exception"),
         _("Verification"),
         _("Self-registered"),
@@ -219,6 +229,7 @@ def _passages_export(request: AuthedRequest, passages: QuerySet[Passage], filter
             p.to_unit.display_name if p.to_unit else p.to_outside,
             p.purpose,
             float(p.temperature) if p.temperature is not None else None,
+            *(_extra_cell(p, field) for field in fields),
             reason_labels(p),
             _arrival_result(p),
             _("yes") if p.self_registered else "",
@@ -227,6 +238,20 @@ def _passages_export(request: AuthedRequest, passages: QuerySet[Passage], filter
         for p in passages.iterator(chunk_size=2000)
     )
     return _xlsx(table_workbook(_("Passages"), header, rows), _dated("passages"))
+
+
+def _extra_cell(passage: Passage, field: PassageField) -> str | float | None:
+    value = passage.extra.get(field.code)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if field.kind == PassageField.Kind.NUMBER:
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            return str(value)
+    return str(value)
 
 
 def _arrival_result(passage: Passage) -> str:
@@ -241,8 +266,57 @@ def passage_detail(request: AuthedRequest, passage_id: int) -> HttpResponse:
     return render(
         request,
         "checkpoints/passage_detail.html",
-        {"passage": passage, "arrival": getattr(passage, "arrival", None), "reasons": reason_labels(passage)},
+        {
+            "passage": passage,
+            "arrival": getattr(passage, "arrival", None),
+            "reasons": reason_labels(passage),
+            "extra": extra_shown(passage, list(PassageField.objects.all())) if passage.extra else [],
+        },
     )
+
+
+@login_required
+@permission_required("checkpoints.view_passagefield", raise_exception=True)
+def passage_field_list(request: AuthedRequest) -> HttpResponse:
+    """The other fields asked for at every passage, configured per outbreak."""
+    return render(
+        request,
+        "checkpoints/passage_fields.html",
+        {"fields": PassageField.objects.all(), "may_change": may_change_lists(request.user)},
+    )
+
+
+@login_required
+@permission_required("checkpoints.view_passagefield", raise_exception=True)
+def passage_field_edit(request: AuthedRequest, item_id: int = 0) -> HttpResponse:
+    """Add or change an other field (a configurable list: only a user whose scope holds the top of the tree)."""
+    if not may_change_lists(request.user):
+        raise PermissionDenied
+    field = get_object_or_404(PassageField, pk=item_id) if item_id else None
+    initial: dict[str, Any] = {"kind": PassageField.Kind.TEXT}
+    if field is not None:
+        initial = {"code": field.code, "sort_order": field.sort_order, "is_active": field.is_active}
+        initial |= {"name_zh_hans": field.names.get("zh-hans", ""), "name_en": field.names.get("en", "")}
+        initial |= {"kind": field.kind, "required": field.required}
+    form = PassageFieldForm(request.POST or None, editing=field is not None, initial=initial)
+
+    def save(data: dict[str, Any]) -> PassageField:
+        return passage_field_save(
+            by=request.user,
+            field=field,
+            code=data.get("code") or (field.code if field else ""),
+            names={"zh-hans": data["name_zh_hans"], "en": data["name_en"]},
+            kind=data["kind"],
+            required=data["required"],
+            sort_order=data["sort_order"],
+            is_active=data["is_active"],
+        )
+
+    if form_submit(request, form, save) is not None:
+        messages.success(request, _("Saved."))
+        return redirect("checkpoints:passage_field_list")
+    title = str(field) if field else _("New other field")
+    return render(request, "checkpoints/passage_field_form.html", {"form": form, "title": title})
 
 
 urlpatterns = [
@@ -251,4 +325,7 @@ urlpatterns = [
     path("<int:post_id>/register/", passage_new, name="passage_new"),
     path("<int:post_id>/register/lookup/", passage_lookup, name="passage_lookup"),
     path("<int:post_id>/count/", passage_count_tap, name="passage_count_tap"),
+    path("passage-fields/", passage_field_list, name="passage_field_list"),
+    path("passage-fields/new/", passage_field_edit, name="passage_field_new"),
+    path("passage-fields/<int:item_id>/", passage_field_edit, name="passage_field_edit"),
 ]

@@ -1,4 +1,4 @@
-"""Posts (卡点): the list with today's figures, creating and editing a post, its page, and its shifts (带班值班)."""
+"""Posts (卡点): the list with today's figures, creating and editing a post, its page with today's shifts."""
 
 from __future__ import annotations
 
@@ -7,25 +7,24 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from bastion.checkpoints import selectors
-from bastion.checkpoints.forms import PostForm, ShiftForm
-from bastion.checkpoints.models import Post, Shift
+from bastion.checkpoints.forms import PostForm
+from bastion.checkpoints.models import Post
 from bastion.checkpoints.services import posts as services
 from bastion.core import selectors as core_selectors
 from bastion.core.models import User
 from bastion.core.scope import scoped
 from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
 from bastion.core.views.transfer import _dated, _xlsx
+from bastion.mobilization.selectors import shifts_for_user
 from bastion.observation.exports import table_workbook
 
 EMPTY_COUNTS = {"passages_in": 0, "passages_out": 0, "exceptions": 0, "arrivals": 0}
@@ -163,8 +162,8 @@ def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
         else []
     )
     shifts = (
-        list(post.shifts.select_related("lead").prefetch_related("staff")[:5])
-        if request.user.has_perm("checkpoints.view_shift")
+        list(shifts_for_user(request.user, post_id=post.pk, first=today, days=2))
+        if request.user.has_perm("mobilization.view_shift")
         else []
     )
     return render(
@@ -181,75 +180,9 @@ def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("checkpoints.view_shift", raise_exception=True)
-def shift_list(request: AuthedRequest, post_id: int) -> HttpResponse:
-    post = selectors.post_get_for_user(request.user, post_id)
-    shifts = post.shifts.select_related("lead").prefetch_related("staff").order_by("-starts_at")
-    return render(
-        request,
-        "checkpoints/shift_list.html",
-        {"post": post, "page": paginate(request, shifts), "query": query_without_page(request)},
-    )
-
-
-@login_required
-@permission_required("checkpoints.add_shift", raise_exception=True)
-def shift_new(request: AuthedRequest, post_id: int) -> HttpResponse:
-    post = selectors.post_get_for_user(request.user, post_id)
-    now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
-    form = ShiftForm(
-        request.POST or None,
-        staff=core_selectors.users_covering(post.org_unit),
-        initial={"starts_at": now, "ends_at": now + dt.timedelta(hours=8)},
-    )
-    shift = form_submit(request, form, lambda data: services.shift_create(by=request.user, post=post, **data))
-    if shift is not None:
-        messages.success(request, _("Shift planned."))
-        return redirect("checkpoints:shift_list", post_id=post.pk)
-    return render(
-        request, "checkpoints/shift_form.html", {"form": form, "post": post}, status=400 if form.is_bound else 200
-    )
-
-
-def _shift_for_user(request: AuthedRequest, shift_id: int) -> Shift:
-    posts = selectors.posts_for_user(request.user).values("pk")
-    return get_object_or_404(Shift.objects.select_related("post__org_unit").filter(post__in=posts), pk=shift_id)
-
-
-def _shift_action(request: AuthedRequest, shift_id: int, *, check_out: bool) -> HttpResponse:
-    shift = _shift_for_user(request, shift_id)
-    action = services.shift_check_out if check_out else services.shift_check_in
-    try:
-        action(by=request.user, shift=shift)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Checked out.") if check_out else _("Checked in."))
-    return redirect("checkpoints:shift_list", post_id=shift.post_id)
-
-
-@login_required
-@permission_required("checkpoints.change_shift", raise_exception=True)
-@require_POST
-def shift_check_in(request: AuthedRequest, shift_id: int) -> HttpResponse:
-    return _shift_action(request, shift_id, check_out=False)
-
-
-@login_required
-@permission_required("checkpoints.change_shift", raise_exception=True)
-@require_POST
-def shift_check_out(request: AuthedRequest, shift_id: int) -> HttpResponse:
-    return _shift_action(request, shift_id, check_out=True)
-
-
 urlpatterns = [
     path("", post_list, name="post_list"),
     path("new/", post_new, name="post_new"),
     path("<int:post_id>/", post_detail, name="post_detail"),
     path("<int:post_id>/edit/", post_edit, name="post_edit"),
-    path("<int:post_id>/shifts/", shift_list, name="shift_list"),
-    path("<int:post_id>/shifts/new/", shift_new, name="shift_new"),
-    path("shifts/<int:shift_id>/check-in/", shift_check_in, name="shift_check_in"),
-    path("shifts/<int:shift_id>/check-out/", shift_check_out, name="shift_check_out"),
 ]

@@ -30,8 +30,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
+from bastion.checkpoints.forms import add_passage_fields, split_extra
 from bastion.checkpoints.models import Passage, Post
 from bastion.checkpoints.selectors import post_get_for_user
+from bastion.checkpoints.services.passages import passage_fields
 from bastion.checkpoints.services.selfreg import Throttled, attempt_note, passage_self_register, source_of
 from bastion.checkpoints.tokens import (
     TokenRefused,
@@ -133,6 +135,7 @@ class SelfRegisterForm(forms.Form):
         field = self.fields["to_unit"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", _("Outside the county")), *((unit.pk, label) for unit, label in labelled)]
+        add_passage_fields(self, passage_fields())
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -185,6 +188,7 @@ def self_register(request: HttpRequest, token: str) -> HttpResponse:
                     to_outside=data["to_outside"],
                     purpose=data["purpose"],
                     temperature=data["temperature"],
+                    extra=split_extra(data)["extra"],
                 )
             except Throttled as exc:
                 return _refused(request, exc.message, 429, post)

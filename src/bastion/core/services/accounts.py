@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from bastion.core.models import ApiToken, OrgUnit, User, UserScope
 from bastion.core.roles import ROLES
-from bastion.core.scope import forget_scope, unit_in_scope
+from bastion.core.scope import forget_scope, remember_scope, scope_paths, unit_in_scope
 from bastion.core.services.audit import audit_record
 
 
@@ -94,6 +95,8 @@ def user_update(
         UserScope.objects.filter(user=user).delete()
         UserScope.objects.bulk_create([UserScope(user=user, org_unit=unit) for unit in scope_units])
         forget_scope(user)
+    if summary.keys() & {"role", "scope"}:
+        _forget_grants(user)
     for field, value in (("display_name", display_name), ("is_active", is_active)):
         if getattr(user, field) != value:
             summary[field] = [getattr(user, field), value]
@@ -149,11 +152,39 @@ def token_revoke(*, by: User, token: ApiToken) -> None:
 TOKEN_USE_PRECISION = dt.timedelta(minutes=5)
 
 
+# What a token's user may do (permissions and scope) takes three queries to work out, on every API
+# call; it is kept in Django's cache per token. ``user_update`` drops it at once (in every process when
+# the cache is shared, as in production); with a per-process cache, or after a change made another
+# way (the role definitions), it is seen within the time-out. The token and the user's active flag are
+# read afresh on every call, so a revoked token or a deactivated account stops at once.
+TOKEN_GRANTS_SECONDS = 60
+
+
+def _grants_key(token_id: int, key_hash: str) -> str:
+    return f"core:token-grants:{token_id}:{key_hash}"
+
+
+def _forget_grants(user: User) -> None:
+    keys = [_grants_key(pk, key_hash) for pk, key_hash in user.api_tokens.values_list("pk", "key_hash")]
+    if keys:
+        cache.delete_many(keys)
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 def token_authenticate(key: str) -> User | None:
     token = ApiToken.objects.select_related("user").filter(key_hash=token_hash(key), revoked_at=None).first()
     if token is None or not token.user.is_active:
         return None
+    user = token.user
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)  # a write a few minutes, not every request
-    return token.user
+    grants_key = _grants_key(token.pk, token.key_hash)
+    grants: tuple[frozenset[str], list[str] | None] | None = cache.get(grants_key)
+    if grants is None:
+        grants = (frozenset(user.get_all_permissions()), scope_paths(user))
+        cache.set(grants_key, grants, TOKEN_GRANTS_SECONDS)
+    else:
+        user._perm_cache = set(grants[0])  # type: ignore[attr-defined]  # where ModelBackend keeps them
+        remember_scope(user, grants[1])
+    return user

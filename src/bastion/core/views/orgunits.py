@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from bastion.core import selectors
+from bastion.core.extensions import UNIT_PAGE_SECTIONS
 from bastion.core.forms import ContactForm, InstitutionForm, OrgUnitForm, OrgUnitMoveForm
 from bastion.core.models import Institution, OrgUnit
 from bastion.core.services import orgunits as services
@@ -69,6 +70,7 @@ def detail(request: AuthedRequest, unit_id: int) -> HttpResponse:
                 if institution_counts.get(value)
             ],
             "contact_form": ContactForm(),
+            "sections": [section(user, unit) for section in UNIT_PAGE_SECTIONS],
         },
     )
 

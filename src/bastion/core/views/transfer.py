@@ -76,10 +76,20 @@ def institutions_template(request: AuthedRequest) -> HttpResponse:
     return _xlsx(imports.institutions_template(), "institutions-template.xlsx")
 
 
-def _import(
-    request: AuthedRequest, *, kind: str, title: str, columns: Sequence[Column], template: str, back: str
+def import_page(
+    request: AuthedRequest,
+    *,
+    kind: str,
+    title: str,
+    columns: Sequence[Column],
+    template: str,
+    back: str,
+    max_rows: int = imports.MAX_ROWS,
+    max_bytes: int = imports.MAX_BYTES,
 ) -> HttpResponse:
+    """Upload an Excel file as a job of ``kind`` (a runner of ``core.services.jobs``) and follow it."""
     form = ImportForm(request.POST or None, request.FILES or None)
+    form.max_bytes = max_bytes
     if request.method == "POST" and form.is_valid():
         upload: UploadedFile = form.cleaned_data["file"]
         job = jobs.job_create(by=request.user, kind=kind, input_name=upload.name or "", input_data=upload.read())
@@ -94,8 +104,8 @@ def _import(
             "columns": columns,
             "template_url": reverse(template),
             "back_url": reverse(back),
-            "max_mb": imports.MAX_BYTES // (1024 * 1024),
-            "max_rows": imports.MAX_ROWS,
+            "max_mb": max_bytes // (1024 * 1024),
+            "max_rows": max_rows,
         },
     )
 
@@ -103,7 +113,7 @@ def _import(
 @login_required
 @permission_required("core.add_orgunit", raise_exception=True)
 def units_import(request: AuthedRequest) -> HttpResponse:
-    return _import(
+    return import_page(
         request,
         kind=jobs.ORGUNIT_IMPORT,
         title=_("Import org units from Excel"),
@@ -116,7 +126,7 @@ def units_import(request: AuthedRequest) -> HttpResponse:
 @login_required
 @permission_required("core.add_institution", raise_exception=True)
 def institutions_import(request: AuthedRequest) -> HttpResponse:
-    return _import(
+    return import_page(
         request,
         kind=jobs.INSTITUTION_IMPORT,
         title=_("Import institutions from Excel"),

@@ -48,6 +48,12 @@ class Command(BaseCommand):
             from bastion.checkpoints.demo import demo_checkpoints
 
             demo_checkpoints(result.county)
+            from bastion.supplies.demo import demo_supplies
+
+            demo_supplies(result.county)
+            from bastion.mobilization.demo import demo_mobilization
+
+            demo_mobilization(result.county)
             table = Table(title=f"Demo accounts (password: {settings.DEMO_PASSWORD})")
             for column in ("user name", "role", "scope"):
                 table.add_column(column)

@@ -1,0 +1,12 @@
+"""Places where other apps add to core's pages without core importing them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bastion.core.models import OrgUnit, User
+
+UnitSection = Callable[[User, OrgUnit], str]
+
+UNIT_PAGE_SECTIONS: list[UnitSection] = []
+"""Each renders a section of the unit's page for the user (HTML, "" for nothing), registered in ``ready``."""

@@ -1,0 +1,5 @@
+from bastion.supplies.views import actions, flows, imports, money, stock
+
+app_name = "supplies"
+
+urlpatterns = [*stock.urlpatterns, *actions.urlpatterns, *flows.urlpatterns, *money.urlpatterns, *imports.urlpatterns]
