@@ -15,6 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -129,3 +131,13 @@ def font_covering(sample: str, lang: str = "") -> str:
     except (TTFError, OSError):
         return ""
     return name if covers(name) else ""
+
+
+def qr_drawing(data: str, size: float) -> Drawing:
+    """A QR code of ``data``, ``size`` points wide, centred in a story."""
+    widget = QrCodeWidget(data, barLevel="M")
+    x1, y1, x2, y2 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+    drawing.add(widget)
+    drawing.hAlign = "CENTER"
+    return drawing

@@ -6,11 +6,19 @@ class SuppliesConfig(AppConfig):
     name = "bastion.supplies"
     label = "supplies"
     verbose_name = _("Supplies, donations and funds")
-    _SEE = ["view_store", "view_movement", "view_transfer", "view_supplyrequest", "view_donation", "view_fund"]
+    _SEE = [
+        "view_store",
+        "view_item",
+        "view_movement",
+        "view_transfer",
+        "view_supplyrequest",
+        "view_donation",
+        "view_fund",
+    ]
     _HAND_OUT = ["add_movement", "add_supplyrequest", "change_transfer"]
     _RUN = [*_HAND_OUT, "add_store", "change_store", "add_transfer", "change_supplyrequest", "adjust_stock"]
     _MONEY = ["add_donation", "add_fundentry", "add_fund"]
-    _CONFIGURE = ["view_item", "add_item", "change_item"]
+    _CONFIGURE = ["add_item", "change_item"]
     role_permissions = {
         "county_admin": [*_SEE, *_RUN, *_MONEY, *_CONFIGURE],
         "hq_staff": [*_SEE, *_RUN, *_MONEY, *_CONFIGURE],

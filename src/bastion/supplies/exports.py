@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bastion.core.pdf import document
 from bastion.observation.exports import table_workbook
@@ -83,7 +84,14 @@ def movements_workbook(movements: Iterable[Movement]) -> bytes:
 def ledger_workbook(store: Store, first: dt.date, last: dt.date, rows: Iterable[LedgerRow]) -> bytes:
     """The familiar layout of a stock ledger: one row per item with opening, in, out and closing."""
     title = _("Stock ledger %(store)s %(first)s to %(last)s") % {"store": store.name, "first": first, "last": last}
-    header = [_("Item"), _("Unit of measure"), _("Opening"), _("In"), _("Out"), _("Closing")]
+    header = [
+        _("Item"),
+        _("Unit of measure"),
+        _("Opening"),
+        pgettext("supplies", "In"),
+        pgettext("supplies", "Out"),
+        _("Closing"),
+    ]
     body = [[str(r.item), r.item.unit_of_measure, r.opening, r.received, r.issued, r.closing] for r in rows]
     return table_workbook(_("Stock ledger"), [title, "", "", "", "", ""], [header, *body])
 
@@ -92,7 +100,7 @@ def donations_workbook(donations: Iterable[Donation]) -> bytes:
     header = [
         _("Receipt number"),
         _("Received on"),
-        _("Received by"),
+        pgettext("supplies", "Received by"),
         _("Donor"),
         _("Anonymous in public"),
         _("Kind"),
@@ -148,7 +156,7 @@ def donation_receipt(donation: Donation) -> bytes:
         (_("Donor"), donation.donor_name),
         (_("Gift"), donation.what),
         (_("Received on"), f"{donation.received_on:%Y-%m-%d}"),
-        (_("Received by"), donation.org_unit.display_name),
+        (pgettext("supplies", "Received by"), donation.org_unit.display_name),
     ]
     if donation.earmark:
         rows.append((_("Earmarked for"), donation.earmark))

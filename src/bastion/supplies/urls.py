@@ -1,5 +1,12 @@
-from bastion.supplies.views import actions, flows, imports, money, stock
+from bastion.supplies.views import actions, flows, imports, items, money, stock
 
 app_name = "supplies"
 
-urlpatterns = [*stock.urlpatterns, *actions.urlpatterns, *flows.urlpatterns, *money.urlpatterns, *imports.urlpatterns]
+urlpatterns = [
+    *stock.urlpatterns,
+    *actions.urlpatterns,
+    *flows.urlpatterns,
+    *money.urlpatterns,
+    *imports.urlpatterns,
+    *items.urlpatterns,
+]

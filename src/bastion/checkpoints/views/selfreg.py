@@ -22,8 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -45,7 +43,7 @@ from bastion.checkpoints.tokens import (
     post_token,
 )
 from bastion.core.models import OrgUnit
-from bastion.core.pdf import font_covering, styles, text
+from bastion.core.pdf import font_covering, qr_drawing, styles, text
 from bastion.core.services.audit import audit_record
 from bastion.core.views.helpers import AuthedRequest, apply_errors
 from bastion.reporting.services.immediate import command_unit_of
@@ -287,15 +285,6 @@ def _second_language(lang: str) -> tuple[str, list[str], ParagraphStyle] | None:
         shaping=1 if rtl else 0,
     )
     return heading, lines, style
-
-
-def qr_drawing(data: str, size: float) -> Drawing:
-    widget = QrCodeWidget(data, barLevel="M")
-    x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
-    drawing.add(widget)
-    drawing.hAlign = "CENTER"
-    return drawing
 
 
 def poster_pdf(post: Post, url: str) -> bytes:

@@ -215,6 +215,21 @@ def swap_get_for_user(user: User, swap_id: int) -> SwapRequest:
     return get_object_or_404(swaps, pk=swap_id)
 
 
+ON_DUTY_FIELDS = (
+    "is_lead",
+    "checked_in_at",
+    "checked_out_at",
+    "no_show_at",
+    "responder__name",
+    "shift__starts_at",
+    "shift__ends_at",
+    "shift__post__name",
+    "shift__org_unit__name",
+    "shift__org_unit__short_name",
+)
+"""What the on-duty list, its export and the API show: a county's list stays light."""
+
+
 def on_duty_now(user: User, *, unit: OrgUnit | None = None, now: dt.datetime | None = None) -> QuerySet[ShiftTurn]:
     """Who is on duty now: turns of shifts under way, checked in or not (a no-show shows as such).
 
@@ -227,6 +242,7 @@ def on_duty_now(user: User, *, unit: OrgUnit | None = None, now: dt.datetime | N
             shift__cancelled=False, shift__starts_at__lte=now, shift__ends_at__gt=now, checked_out_at__isnull=True
         )
         .select_related("responder", "shift__post", "shift__org_unit")
+        .only(*ON_DUTY_FIELDS)
         .order_by("shift__org_unit__path", "shift__post__name", "-is_lead", "responder__name", "pk")
     )
 

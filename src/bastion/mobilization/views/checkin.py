@@ -17,9 +17,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-from bastion.checkpoints.views.selfreg import qr_drawing
 from bastion.core.models import OrgUnit
-from bastion.core.pdf import styles, text
+from bastion.core.pdf import qr_drawing, styles, text
 from bastion.core.selectors import orgunit_get_for_user
 from bastion.core.services.audit import audit_record
 from bastion.core.views.helpers import AuthedRequest

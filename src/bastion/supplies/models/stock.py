@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bastion.core.models import OrgUnit, User
 from bastion.core.models.lists import ListEntry
@@ -110,9 +111,9 @@ class Movement(models.Model):
 
     class Recipient(models.TextChoices):
         PERSON = "person", _("Person")
-        HOUSEHOLD = "household", _("Household")
+        HOUSEHOLD = "household", pgettext_lazy("supplies", "Household")
         POST = "post", _("Duty post or shift")
-        INSTITUTION = "institution", _("Institution")
+        INSTITUTION = "institution", pgettext_lazy("supplies", "Institution")
         OBSERVED = "observed", _("Person under observation")
         OTHER = "other", _("Other")
 
