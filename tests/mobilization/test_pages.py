@@ -184,6 +184,8 @@ def test_the_weekly_roster_is_edited_on_one_page_and_a_day_can_be_changed(
         assert ShiftPattern.objects.count() == 2 and Shift.objects.count() == 4  # two Mondays, two Tuesdays
         page = client.get(url).content.decode()
         assert "李带班" in page and "王队员" in page
+        post_page = client.get(reverse("checkpoints:post_detail", kwargs={"post_id": post.pk})).content.decode()
+        assert "李带班" in post_page and "No shift planned." not in post_page
         monday = Shift.objects.filter(day=dt.date(2020, 2, 3)).get()
         change = reverse("mobilization:shift_change", kwargs={"shift_id": monday.pk})
         client.post(change, {"lead": lead.pk, "members": [lead.pk, spare.pk], "note": "王队员请假"})
