@@ -26,4 +26,4 @@ def test_the_hq_adds_an_item_and_a_township_cadre_may_not(
     township = english_client(township_cadre)
     assert "KN95口罩" in township.get(reverse("supplies:item_list")).content.decode()
     change = township.post(reverse("supplies:item_edit", kwargs={"item_id": item.pk}), data | {"unit_of_measure": "盒"})
-    assert change.status_code == 404 and Item.objects.get(pk=item.pk).unit_of_measure == "只"
+    assert change.status_code == 403 and Item.objects.get(pk=item.pk).unit_of_measure == "只"

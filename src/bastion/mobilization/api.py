@@ -119,12 +119,18 @@ class ShiftOut(Schema):
         return list(obj.turns.all())
 
 
-class OnDutyOut(TurnOut):
+class OnDutyOut(Schema):
+    id: int
     shift_id: int
-    unit_name: str = Field(alias="shift.org_unit.display_name")
-    post_name: str | None = Field(None, alias="shift.post.name")
-    starts_at: dt.datetime = Field(alias="shift.starts_at")
-    ends_at: dt.datetime = Field(alias="shift.ends_at")
+    responder_id: int
+    name: str
+    is_lead: bool
+    checked_in_at: dt.datetime | None
+    no_show_at: dt.datetime | None
+    unit_name: str
+    post_name: str | None
+    starts_at: dt.datetime
+    ends_at: dt.datetime
 
 
 class PatternIn(Schema):

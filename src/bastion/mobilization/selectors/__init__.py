@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, Least
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Least, NullIf
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -215,25 +216,11 @@ def swap_get_for_user(user: User, swap_id: int) -> SwapRequest:
     return get_object_or_404(swaps, pk=swap_id)
 
 
-ON_DUTY_FIELDS = (
-    "is_lead",
-    "checked_in_at",
-    "checked_out_at",
-    "no_show_at",
-    "responder__name",
-    "shift__starts_at",
-    "shift__ends_at",
-    "shift__post__name",
-    "shift__org_unit__name",
-    "shift__org_unit__short_name",
-)
-"""What the on-duty list, its export and the API show: a county's list stays light."""
+def on_duty_now(user: User, *, unit: OrgUnit | None = None, now: dt.datetime | None = None) -> QuerySet[Any]:
+    """Who is on duty now: turns of shifts under way, checked in or not (a no-show shows as such), as rows of
+    what the list, its export and the API show (no model instances: a county's list stays light).
 
-
-def on_duty_now(user: User, *, unit: OrgUnit | None = None, now: dt.datetime | None = None) -> QuerySet[ShiftTurn]:
-    """Who is on duty now: turns of shifts under way, checked in or not (a no-show shows as such).
-
-    Ordered to the turn (``pk`` last): two members of a shift can share a name, and the page is paginated.
+    Ordered to the turn (``id`` last): two members of a shift can share a name, and the page is paginated.
     """
     now = now or timezone.now()
     turns = scoped(ShiftTurn.objects.all(), user, "shift__org_unit", within=unit)
@@ -241,9 +228,20 @@ def on_duty_now(user: User, *, unit: OrgUnit | None = None, now: dt.datetime | N
         turns.filter(
             shift__cancelled=False, shift__starts_at__lte=now, shift__ends_at__gt=now, checked_out_at__isnull=True
         )
-        .select_related("responder", "shift__post", "shift__org_unit")
-        .only(*ON_DUTY_FIELDS)
         .order_by("shift__org_unit__path", "shift__post__name", "-is_lead", "responder__name", "pk")
+        .values(
+            "id",
+            "shift_id",
+            "responder_id",
+            "is_lead",
+            "checked_in_at",
+            "no_show_at",
+            name=F("responder__name"),
+            starts_at=F("shift__starts_at"),
+            ends_at=F("shift__ends_at"),
+            post_name=F("shift__post__name"),
+            unit_name=Coalesce(NullIf("shift__org_unit__short_name", Value("")), "shift__org_unit__name"),
+        )
     )
 
 

@@ -47,14 +47,14 @@ def on_duty(request: AuthedRequest) -> HttpResponse:
         header.append(_("No-show"))
         rows = (
             [
-                t.shift.org_unit.display_name,
-                str(t.shift.post or ""),
-                t.responder.name,
-                _("yes") if t.is_lead else "",
-                _when(t.shift.starts_at),
-                _when(t.shift.ends_at),
-                _when(t.checked_in_at),
-                _when(t.no_show_at),
+                t["unit_name"],
+                t["post_name"] or "",
+                t["name"],
+                _("yes") if t["is_lead"] else "",
+                _when(t["starts_at"]),
+                _when(t["ends_at"]),
+                _when(t["checked_in_at"]),
+                _when(t["no_show_at"]),
             ]
             for t in turns.iterator(chunk_size=2000)
         )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bastion.core.views.helpers import AuthedRequest
@@ -34,6 +36,8 @@ def item_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @permission_required("supplies.view_item", raise_exception=True)
 def item_edit(request: AuthedRequest, item_id: int = 0) -> HttpResponse:
+    if not may_change_lists(request.user):
+        raise PermissionDenied(_("Only the HQ changes the items."))
     return list_entry_edit(
         request,
         model=Item,
