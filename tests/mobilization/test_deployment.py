@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from typing import Any
 
 import pytest
@@ -61,7 +62,8 @@ def test_three_cadres_are_seconded_and_the_list_shows_who_is_where_today_and_tom
     assert (counts["screening"], counts["checkpoint"]) == (2, 1)
     assert "赵丽" in text
     page = client.get(reverse("mobilization:secondment_list"), {"day": tomorrow.isoformat()}).content.decode()
-    assert f"day={tomorrow.isoformat()}&amp;duty={duty('checkpoint').pk}" in page, "each count links to its list"
+    links = re.findall(r'<a href="\?([^"]*)"><strong>', page)
+    assert f"day={tomorrow.isoformat()}&amp;duty={duty('checkpoint').pk}" in links, f"each count links: {links}"
     assert AuditEvent.objects.filter(action="secondment.create").count() == 3
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -103,6 +103,7 @@ def test_two_cadres_issuing_the_last_units_at_once_only_one_succeeds(world: Worl
     outcomes: list[str] = []
 
     def issue(name: str) -> None:
+        translation.activate("en")  # a thread starts in the default language
         try:
             start.wait()
             stock_issue(
