@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import csv
-import importlib
 import io
 import json
 import os
@@ -521,7 +520,7 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.run import SQLITE_PATH, configure, prepare_database, recreate_sqlite
+    from bench.run import SQLITE_PATH, standalone_county
 
     parser = argparse.ArgumentParser(prog="python -m bench.checkpoints_load", description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
@@ -531,20 +530,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="print where a passage request's time goes (cProfile)")
     args = parser.parse_args(argv)
     steps = tuple(int(n) for n in args.steps.split(","))
-    if args.db == "sqlite":
-        recreate_sqlite(SQLITE_PATH)
-        configure(f"sqlite:///{SQLITE_PATH}")
-    elif args.url:
-        problem = importlib.import_module("bench.__main__").ensure_postgres(args.url)  # created if missing
-        if problem:
-            parser.error(problem)
-        configure(args.url)
-    else:
-        parser.error("--url is required for postgres")
-    prepare_database(args.db)
-    from bench.generate import generate
-
-    root = generate("county")
+    root = standalone_county(parser, args.db, args.url, SQLITE_PATH)
     for item in run(args.db, "county", root, 0, seconds=args.seconds, steps=steps, show_profile=args.profile):
         if item.get("target_figure") is not None:
             verdict = "over" if item["figure"] > item["target_figure"] else "within"

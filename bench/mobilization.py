@@ -61,12 +61,11 @@ import random
 import statistics
 import sys
 import time
-import zipfile
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.residents import CONTENT_TYPES, GIVEN, RELS, SURNAMES, WORKBOOK, WORKBOOK_RELS, _row_xml
+from bench.residents import GIVEN, SURNAMES, sheet_file
 from bench.run import BENCH_DATA_DIR
 
 if TYPE_CHECKING:
@@ -122,28 +121,7 @@ def register_rows(rows: int, codes: list[str], seed: int = SEED) -> list[tuple[s
 def register_file(rows: int, codes: list[str]) -> Path:
     """The cached register of ``rows`` rows over the units of ``codes``; written on first use."""
     digest = hashlib.sha1("".join(codes).encode(), usedforsecurity=False).hexdigest()[:10]
-    path = BENCH_DATA_DIR / f"register-{rows}-{digest}.xlsx"
-    if path.exists():
-        return path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("_rels/.rels", RELS)
-        archive.writestr("xl/workbook.xml", WORKBOOK)
-        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as raw:
-            sheet = io.TextIOWrapper(raw, encoding="utf-8")
-            sheet.write('<?xml version="1.0" encoding="UTF-8"?>')
-            sheet.write('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
-            sheet.write(_row_xml(1, HEADER))
-            for number, cells in enumerate(register_rows(rows, codes), 2):
-                sheet.write(_row_xml(number, cells))
-            sheet.write("</sheetData></worksheet>")
-            sheet.flush()
-            sheet.detach()
-    partial.rename(path)
-    return path
+    return sheet_file(BENCH_DATA_DIR / f"register-{rows}-{digest}.xlsx", HEADER, register_rows(rows, codes))
 
 
 def villages(county: OrgUnit) -> list[OrgUnit]:
@@ -527,7 +505,7 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.run import configure, prepare_database, recreate_sqlite
+    from bench.run import standalone_county
 
     parser = argparse.ArgumentParser(prog="python -m bench.mobilization", description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
@@ -536,20 +514,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=REGISTER_ROWS, help="rows of the register imported")
     parser.add_argument("--profile", action="store_true", help="print a cProfile of one import and one page")
     args = parser.parse_args(argv)
-    if args.db == "sqlite":
-        recreate_sqlite(SQLITE_PATH)
-        configure(f"sqlite:///{SQLITE_PATH}")
-    elif args.url:
-        problem = importlib.import_module("bench.__main__").ensure_postgres(args.url)  # created if missing
-        if problem:
-            parser.error(problem)
-        configure(args.url)
-    else:
-        parser.error("--url is required for postgres")
-    prepare_database(args.db)
-    from bench.generate import generate
-
-    root = generate("county")
+    root = standalone_county(parser, args.db, args.url, SQLITE_PATH)
     profiles: list[str] | None = [] if args.profile else None
     for item in run(args.db, "county", root, args.repeat, args.rows, profiles):
         print(

@@ -455,7 +455,7 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.run import SQLITE_PATH, configure, prepare_database, recreate_sqlite
+    from bench.run import SQLITE_PATH, standalone_county
 
     parser = argparse.ArgumentParser(prog="python -m bench.observation", description=__doc__.splitlines()[0])
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
@@ -463,20 +463,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--profile", action="store_true", help="print where each page's time goes (cProfile)")
     args = parser.parse_args(argv)
-    if args.db == "sqlite":
-        recreate_sqlite(SQLITE_PATH)
-        configure(f"sqlite:///{SQLITE_PATH}")
-    elif args.url:
-        problem = importlib.import_module("bench.__main__").ensure_postgres(args.url)  # created if missing
-        if problem:
-            parser.error(problem)
-        configure(args.url)
-    else:
-        parser.error("--url is required for postgres")
-    prepare_database(args.db)
-    from bench.generate import generate
-
-    root = generate("county")
+    root = standalone_county(parser, args.db, args.url, SQLITE_PATH)
 
     def show_profile(page: Page) -> None:
         print(f"\n--- {page.name} ---\n{profile(page)}")

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -120,7 +121,12 @@ WORKBOOK_RELS = (
 
 def roster_file(rows: int, offset: int = 0) -> Path:
     """The cached roster of ``rows`` persons whose ID numbers start at ``offset``; written on first use."""
-    path = BENCH_DATA_DIR / f"roster-{rows}-{offset}.xlsx"
+    return sheet_file(BENCH_DATA_DIR / f"roster-{rows}-{offset}.xlsx", HEADER, roster_rows(rows, offset))
+
+
+def sheet_file(path: Path, header: tuple[object, ...], rows: Iterable[tuple[object, ...]]) -> Path:
+    """A one-sheet .xlsx at ``path``, streamed row by row (openpyxl would take minutes for 100,000 rows);
+    kept once written, so a later run reads the same file."""
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,8 +140,8 @@ def roster_file(rows: int, offset: int = 0) -> Path:
             sheet = io.TextIOWrapper(raw, encoding="utf-8")
             sheet.write('<?xml version="1.0" encoding="UTF-8"?>')
             sheet.write('<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
-            sheet.write(_row_xml(1, HEADER))
-            for number, cells in enumerate(roster_rows(rows, offset), 2):
+            sheet.write(_row_xml(1, header))
+            for number, cells in enumerate(rows, 2):
                 sheet.write(_row_xml(number, cells))
             sheet.write("</sheetData></worksheet>")
             sheet.flush()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import json
 import math
 import os
@@ -47,6 +48,25 @@ def recreate_sqlite(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def standalone_county(parser: argparse.ArgumentParser, database: str, url: str | None, sqlite_path: Path) -> Any:
+    """For a benchmark module run alone: set up ``database`` (a fresh SQLite file, or the PostgreSQL database
+    at ``url``, created if missing), migrate it and generate a county; its root."""
+    if database == "sqlite":
+        recreate_sqlite(sqlite_path)
+        configure(f"sqlite:///{sqlite_path}")
+    elif url:
+        problem = importlib.import_module("bench.__main__").ensure_postgres(url)
+        if problem:
+            parser.error(problem)
+        configure(url)
+    else:
+        parser.error("--url is required for postgres")
+    prepare_database(database)
+    from bench.generate import generate
+
+    return generate("county")
 
 
 def _loops_for(fn: Callable[[], object]) -> int:
