@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from bastion.checkpoints.models import Passage, Post
 from bastion.checkpoints.services.passages import passage_record
 from bastion.core.crypto import keyed_hash
 from bastion.core.models import OrgUnit
+from bastion.core.throttle import attempts_counted
 
 WINDOW = dt.timedelta(minutes=10)
 REGISTRATIONS_PER_WINDOW = 10
@@ -46,15 +46,7 @@ def source_of(address: str) -> str:
 
 def attempt_note(source: str) -> None:
     """Count one attempt from ``source``; ``Throttled`` past the limit of the window."""
-    key = f"checkpoints:selfreg:attempts:{source}"
-    seconds = int(WINDOW.total_seconds())
-    cache.add(key, 0, timeout=seconds)  # the window starts at the first attempt
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=seconds)
-        count = 1
-    if count > ATTEMPTS_PER_WINDOW:
+    if attempts_counted(f"checkpoints:selfreg:attempts:{source}", int(WINDOW.total_seconds())) > ATTEMPTS_PER_WINDOW:
         raise Throttled()
 
 

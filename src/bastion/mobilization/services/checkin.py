@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from bastion.core.crypto import keyed_hash
 from bastion.core.models import OrgUnit
+from bastion.core.throttle import attempts_counted
 from bastion.mobilization.models import Assignment, Responder, ShiftTurn
 from bastion.mobilization.services.attendance import EARLY_CHECK_IN, turn_check_in, turn_check_out
 from bastion.mobilization.services.batches import assignment_report
@@ -53,9 +53,7 @@ class CheckIn:
 
 
 def _throttle(source: str) -> None:
-    key = f"mobilization.check_in:{keyed_hash(source)}"
-    cache.add(key, 0, ATTEMPT_WINDOW)
-    if cache.incr(key) > ATTEMPTS:
+    if attempts_counted(f"mobilization.check_in:{keyed_hash(source)}", ATTEMPT_WINDOW) > ATTEMPTS:
         raise ValidationError(_("Too many attempts from this device. Wait ten minutes, or ask the unit's cadre."))
 
 
