@@ -12,7 +12,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from bastion.checkpoints import selectors
@@ -22,7 +21,14 @@ from bastion.checkpoints.services import posts as services
 from bastion.core import selectors as core_selectors
 from bastion.core.models import User
 from bastion.core.scope import scoped
-from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
+from bastion.core.views.helpers import (
+    AuthedRequest,
+    date_asked,
+    form_submit,
+    paginate,
+    query_without_page,
+    unit_asked_for,
+)
 from bastion.core.views.transfer import _dated, _xlsx
 from bastion.mobilization.selectors import shifts_for_user
 from bastion.observation.exports import table_workbook
@@ -42,7 +48,8 @@ def post_list(request: AuthedRequest) -> HttpResponse:
     if kind in Post.Kind.values:
         posts = posts.filter(kind=kind)
     today = timezone.localdate()
-    day = _day_asked(request.GET.get("day", ""), today)
+    asked = date_asked(request, "day")
+    day = asked if asked is not None and asked <= today else today  # no figures of days to come
     counts = {row["pk"]: row for row in selectors.day_counts(request.user, day, unit)}
     if request.GET.get("format") == "xlsx":
         return _posts_export(posts, counts, day)
@@ -61,15 +68,6 @@ def post_list(request: AuthedRequest) -> HttpResponse:
             "today": day,
         },
     )
-
-
-def _day_asked(text: str, today: dt.date) -> dt.date:
-    """The day asked for, if it is a real day not after today; else today."""
-    try:
-        asked = parse_date(text)
-    except ValueError:
-        asked = None
-    return asked if asked is not None and asked <= today else today
 
 
 def _posts_export(posts: QuerySet[Post], counts: dict[int, dict[str, Any]], day: dt.date) -> HttpResponse:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
+from django.utils.dateparse import parse_date
 
 from bastion.core.models import OrgUnit, User
 from bastion.core.selectors import orgunit_get_for_user
@@ -57,3 +59,11 @@ class AuthedRequest(HttpRequest):
     """A request behind login_required: its user is a signed-in Bastion user."""
 
     user: User
+
+
+def date_asked(request: HttpRequest, name: str) -> dt.date | None:
+    """The date in the query's ``name`` (YYYY-MM-DD); None when missing or not a real day (2020-02-30)."""
+    try:
+        return parse_date(request.GET.get(name, ""))
+    except ValueError:
+        return None

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from bastion.core.views.transfer import _dated, _xlsx
 from bastion.observation.exports import Cell, table_workbook
-
-
-def day_asked(text: str | None, default: dt.date) -> dt.date:
-    """The day given as YYYY-MM-DD, or ``default`` when none or not a real day."""
-    try:
-        asked = parse_date(text or "")
-    except ValueError:
-        asked = None
-    return asked or default
 
 
 def int_or_none(text: str | None) -> int | None:

@@ -19,13 +19,20 @@ from django.views.decorators.http import require_POST
 
 from bastion.core import selectors as core_selectors
 from bastion.core.models import OrgUnit
-from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
+from bastion.core.views.helpers import (
+    AuthedRequest,
+    date_asked,
+    form_submit,
+    paginate,
+    query_without_page,
+    unit_asked_for,
+)
 from bastion.mobilization import selectors
 from bastion.mobilization.forms_deployment import EndForm, LeaderAssignmentForm, SecondmentForm
 from bastion.mobilization.models import DutyType, LeaderAssignment, Responder, ResponderCategory, Secondment
 from bastion.mobilization.services import deployment as services
 from bastion.mobilization.views import lists, teams
-from bastion.mobilization.views.common import day_asked, int_or_none, xlsx_response
+from bastion.mobilization.views.common import int_or_none, xlsx_response
 
 LEADER_UNIT_KINDS = (OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.VILLAGE, OrgUnit.Kind.COMMUNITY)
 
@@ -53,7 +60,7 @@ def within(items: QuerySet[Any], unit: OrgUnit | None) -> QuerySet[Any]:
 def secondment_list(request: AuthedRequest) -> HttpResponse:
     """Who is where on a day (today unless ``day`` asks for another), with the count per duty type."""
     unit = unit_asked_for(request)
-    day = day_asked(request.GET.get("day"), timezone.localdate())
+    day = date_asked(request, "day") or timezone.localdate()
     duty = int_or_none(request.GET.get("duty"))
     q = request.GET.get("q", "").strip()
     running = selectors.secondments_for_user(request.user, on=day, unit=unit)

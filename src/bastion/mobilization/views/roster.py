@@ -20,12 +20,12 @@ from bastion.checkpoints.models import Post
 from bastion.checkpoints.selectors import post_get_for_user
 from bastion.core.models import OrgUnit
 from bastion.core.selectors import orgunit_get_for_user
-from bastion.core.views.helpers import AuthedRequest, form_submit
+from bastion.core.views.helpers import AuthedRequest, date_asked, form_submit
 from bastion.mobilization import selectors
 from bastion.mobilization.forms import PatternEditForm, PatternForm, ShiftChangeForm, SwapForm
 from bastion.mobilization.models import Shift, ShiftPattern
 from bastion.mobilization.services import attendance, roster
-from bastion.mobilization.views.common import act, day_asked
+from bastion.mobilization.views.common import act
 
 
 def _roster(request: AuthedRequest, unit: OrgUnit, post: Post | None) -> HttpResponse:
@@ -53,7 +53,7 @@ def _roster(request: AuthedRequest, unit: OrgUnit, post: Post | None) -> HttpRes
     if added:
         messages.success(request, _("Weekly shift added on %(count)s days.") % {"count": len(added)})
         return redirect(request.path)
-    first = day_asked(request.GET.get("from"), timezone.localdate())
+    first = date_asked(request, "from") or timezone.localdate()
     shifts = selectors.shifts_for_user(request.user, unit=unit, first=first, days=7)
     shifts = shifts.filter(post=post) if post is not None else shifts.filter(org_unit=unit, post__isnull=True)
     context = {

@@ -13,7 +13,6 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -21,7 +20,14 @@ from django.views.decorators.http import require_POST
 from bastion.core import selectors as core_selectors
 from bastion.core.models import OrgUnit
 from bastion.core.services.audit import audit_record
-from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
+from bastion.core.views.helpers import (
+    AuthedRequest,
+    date_asked,
+    form_submit,
+    paginate,
+    query_without_page,
+    unit_asked_for,
+)
 from bastion.core.views.transfer import _dated, _xlsx
 from bastion.residents import selectors
 from bastion.residents.exports import tasks_workbook
@@ -181,7 +187,7 @@ def task_explain(request: AuthedRequest, task_id: int) -> HttpResponse:
 def day_summary(request: AuthedRequest) -> HttpResponse:
     """The evening summary (碰头会汇总当天核查情况): the day's visits per unit below."""
     unit = unit_asked_for(request) or core_selectors.orgunit_roots_for_user(request.user).first()
-    day = parse_date(request.GET.get("day", "")) or timezone.localdate()
+    day = date_asked(request, "day") or timezone.localdate()
     if unit is None:
         return render(request, "residents/day_summary.html", {"unit": None, "day": day})
     total, below, symptomatic = selectors.day_summary(request.user, unit, day)

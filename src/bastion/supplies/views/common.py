@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.dateparse import parse_date
 
 from bastion.core.views.helpers import AuthedRequest, unit_asked_for
 
@@ -19,13 +17,6 @@ def filters(request: AuthedRequest, *names: str) -> dict[str, Any]:
     for name in names:
         values[name] = request.GET.get(name, "").strip()[:40]
     return values
-
-
-def date_asked(request: AuthedRequest, name: str) -> dt.date | None:
-    try:
-        return parse_date(request.GET.get(name, ""))
-    except ValueError:
-        return None
 
 
 def form_page(

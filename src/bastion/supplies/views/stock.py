@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bastion.core import selectors as core_selectors
-from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page
+from bastion.core.views.helpers import AuthedRequest, date_asked, form_submit, paginate, query_without_page
 from bastion.core.views.transfer import _dated, _xlsx
 from bastion.observation.views.exporting import EXPORT, audit_export
 from bastion.supplies import exports
@@ -23,7 +23,7 @@ from bastion.supplies.models import Item, Movement, Store
 from bastion.supplies.selectors import money as money_selectors
 from bastion.supplies.selectors import stock as selectors
 from bastion.supplies.services.stores import store_save
-from bastion.supplies.views.common import date_asked, filters, form_page
+from bastion.supplies.views.common import filters, form_page
 
 
 def _stock_totals(request: AuthedRequest, data: dict[str, Any]) -> Any:
