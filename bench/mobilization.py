@@ -390,10 +390,14 @@ def orm_data_path(user: User, now: dt.datetime | None = None) -> tuple[int, list
     """What the view's list costs: the selector paginated as the view paginates it (its COUNT, then the first
     page of rows), materialised as the template iterates them."""
     from django.core.paginator import Paginator
+    from django.utils import timezone
 
-    from bastion.mobilization.selectors import on_duty_now
+    from bastion.mobilization.selectors import on_duty_now, on_duty_turns
 
-    page = Paginator(on_duty_now(user, now=now), PAGE_ROWS).get_page(None)  # no ?page=: the first, as the view
+    now = now or timezone.now()
+    paginator = Paginator(on_duty_now(user, now=now), PAGE_ROWS)
+    paginator.count = on_duty_turns(user, now=now).count()  # counted as the view counts it
+    page = paginator.get_page(None)  # no ?page=: the first, as the view
     return page.paginator.count, list(page)
 
 

@@ -41,7 +41,8 @@ def _when(value: dt.datetime | None) -> str:
 def on_duty(request: AuthedRequest) -> HttpResponse:
     """Who is on duty now, at every post and unit in scope (or under ``?unit=``); no-shows stand out."""
     unit = unit_asked_for(request)
-    turns = selectors.on_duty_now(request.user, unit=unit)
+    now = timezone.now()
+    turns = selectors.on_duty_now(request.user, unit=unit, now=now)
     if request.GET.get("format") == "xlsx":
         header = [_("Unit"), _("Checkpoint"), _("Name"), _("Shift lead"), _("Starts"), _("Ends"), _("Checked in")]
         header.append(_("No-show"))
@@ -60,11 +61,13 @@ def on_duty(request: AuthedRequest) -> HttpResponse:
         )
         return xlsx_response(_("On duty now"), "on-duty", header, rows)
     context = {
-        "page": paginate(request, turns, per_page=100),
+        "page": paginate(
+            request, turns, per_page=100, count=selectors.on_duty_turns(request.user, unit=unit, now=now).count()
+        ),
         "query": query_without_page(request),
         "unit": unit,
         "units": core_selectors.orgunit_choices_for_user(request.user, levels=3),
-        "now": timezone.now(),
+        "now": now,
     }
     return render(request, "mobilization/on_duty.html", context)
 
