@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "bastion.checkpoints",
     "bastion.mobilization",
     "bastion.supplies",
+    "bastion.command",
 ]
 
 MIDDLEWARE = [

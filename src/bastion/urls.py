@@ -19,6 +19,7 @@ urlpatterns = [
     path("checkpoints/", include("bastion.checkpoints.urls")),
     path("supplies/", include("bastion.supplies.urls")),
     path("mobilization/", include("bastion.mobilization.urls")),
+    path("command/", include("bastion.command.urls")),
     path("", include("bastion.core.urls")),
 ]
 

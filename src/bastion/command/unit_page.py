@@ -1,0 +1,1 @@
+"""The unit page section: whom to call."""

@@ -1,0 +1,10 @@
+from bastion.command.views import actions, meetings, structure, worklog
+
+app_name = "command"
+
+urlpatterns = [
+    *structure.urlpatterns,
+    *meetings.urlpatterns,
+    *actions.urlpatterns,
+    *worklog.urlpatterns,
+]
