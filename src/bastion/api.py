@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.security import HttpBearer, django_auth
 
 from bastion.checkpoints.api import router as checkpoints_router
+from bastion.command.api import router as command_router
 from bastion.core.api import router as core_router
 from bastion.core.services.accounts import token_authenticate
 from bastion.mobilization.api import router as mobilization_router
@@ -60,4 +61,5 @@ api.add_router("/", checkpoints_router)
 api.add_router("/", supplies_router)
 api.add_router("/", mobilization_router)
 api.add_router("/", deployment_router)
+api.add_router("/", command_router)
 __all__ = ["api"]

@@ -1,0 +1,5 @@
+"""The command API (being written)."""
+
+from ninja import Router
+
+router = Router(tags=["command"])
