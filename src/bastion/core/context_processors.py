@@ -22,6 +22,8 @@ NAVIGATION = [
     ("supplies:donation_list", _("Donations"), "supplies.view_donation"),
     ("mobilization:overview", _("Mobilization"), "mobilization.view_responder"),
     ("mobilization:on_duty", _("On duty"), "mobilization.view_shift"),
+    ("command:meeting_list", _("Command"), "command.view_meeting"),
+    ("command:item_list", _("Action items"), "command.view_actionitem"),
     ("core:tree", _("Org units"), "core.view_orgunit"),
     ("core:institutions", _("Institutions"), "core.view_institution"),
     ("core:users", _("Accounts"), "core.manage_accounts"),
