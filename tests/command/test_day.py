@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.test import Client
 from django.urls import reverse
 
-from bastion.command.models import ActionItem, ActionNote, CommandPost, Decision, Meeting, MeetingKind, PostMember
+from bastion.command.models import ActionItem, ActionNote, CommandPost, Meeting, MeetingKind, PostMember
 from bastion.command.services import actions
 from bastion.core.models import AuditEvent, Notification, User
 from tests import factories
@@ -43,7 +42,7 @@ def test_a_day_at_the_county_hq(
     clock: time_machine.Traveller, world: World, hq_office: User, county_post: CommandPost
 ) -> None:
     logistics = command.group(county_post, "logistics")
-    leftover = actions.action_item_create(
+    actions.action_item_create(
         by=hq_office,
         command_post=county_post,
         title="采购口罩两万个",
@@ -72,9 +71,9 @@ def test_a_day_at_the_county_hq(
     assert "采购口罩两万个" in page and "1 item still open from before today" in page and "1 overdue" in page
 
     decisions = [
-        ("g:%d" % command.group(county_post, "monitoring").pk, "核实2月9日返乡人员"),
-        ("g:%d" % logistics.pk, "向各乡镇调拨口罩"),
-        ("u:%d" % world.village_a.pk, "水磨沟村落实居家观察送菜"),
+        (f"g:{command.group(county_post, 'monitoring').pk}", "核实2月9日返乡人员"),
+        (f"g:{logistics.pk}", "向各乡镇调拨口罩"),
+        (f"u:{world.village_a.pk}", "水磨沟村落实居家观察送菜"),
     ]
     for owner, text in decisions:
         response = office.post(
