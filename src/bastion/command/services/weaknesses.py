@@ -60,9 +60,7 @@ def weakness_record(
 @transaction.atomic
 def weakness_verify(*, by: User, weakness: Weakness, verification: str) -> Weakness:
     """Close a weakness once every corrective item is verified, saying how the fix was checked."""
-    require(by, "change_weakness", weakness.command_post)
-    if not by.has_perm("command.verify_actionitem"):
-        raise ValidationError(_("Only the supervision group verifies a fix."))
+    require(by, "verify_actionitem", weakness.command_post)
     if weakness.status == Weakness.Status.VERIFIED:
         raise ValidationError(_("This weakness is already verified."))
     items = list(weakness.action_items.values_list("status", flat=True))

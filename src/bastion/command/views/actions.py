@@ -97,9 +97,8 @@ def item_export(request: AuthedRequest) -> HttpResponse:
         ]
         for item in items
     ]
-    audit_export(
-        request, "action_item.export", "command.actionitem", len(rows), {k: str(v) for k, v in filters.items() if v}
-    )
+    logged = {name: str(value) for name, value in filters.items() if value and name != "unit"}
+    audit_export(request, "action_item.export", "command.actionitem", len(rows), {"unit": filters["unit"], **logged})
     return _xlsx(table_workbook(_("Action items"), header, rows), _dated("action-items"))
 
 
