@@ -7,7 +7,9 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from bastion.command.models import ActionItem, CommandPost, Decision, Liaison, Meeting
 from bastion.core.divisions import normalise_name, village_kind
 from bastion.core.models import Institution, OrgUnit, User
 from bastion.mobilization.selectors import mobilisation_figures
@@ -64,6 +66,13 @@ def test_init_builds_mulei_county_from_official_codes_and_twice_changes_nothing(
     assert figures.mobilised == 3359 and len(figures.by_batch) == 4, "the report's 3,359 in 4 batches"
     assert sorted(n for _name, _pk, n in figures.by_category) == [292, 1068, 1999]
     assert sum(n for _name, _pk, n in figures.seconded) == 455
+    hq = CommandPost.objects.get(org_unit__division_code="652328000000")
+    assert hq.groups.count() == 8, "the eight working groups"
+    assert CommandPost.objects.count() == 12 and Liaison.objects.filter(command_post=hq).count() == 11
+    assert Meeting.objects.filter(command_post=hq).values("held_on").distinct().count() == 7, "a week of meetings"
+    assert ActionItem.objects.filter(status=ActionItem.Status.VERIFIED).exists()
+    assert ActionItem.objects.filter(status=ActionItem.Status.IN_PROGRESS, due_on__lt=timezone.localdate()).exists()
+    assert Decision.objects.get(fund_entry__isnull=False).fund_entry.amount == 500000  # type: ignore[union-attr]
     before = (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count())
     call_command("init", division="652328", demo=True, stdout=StringIO())
     assert (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count()) == before

@@ -70,6 +70,8 @@ def action_item_create(
         errors["due_on"] = _("The due date cannot be before the item is set (%(today)s).") % {
             "today": today.isoformat()
         }
+    if weakness is not None and weakness.command_post_id != command_post.pk:
+        errors["weakness"] = _("This weakness was found by another command post.")
     if priority not in ActionItem.Priority.values:
         errors["priority"] = _("Choose a priority.")
     try:
@@ -137,7 +139,7 @@ def _note(
     note.save()
     if status:
         item.status = status
-    item.save()
+    item.save(update_fields=["status", "claimed_at", "verified_at", "verified_by", "updated_at"])
     audit_record(
         by=by,
         action=f"action_item.{status or 'note'}",

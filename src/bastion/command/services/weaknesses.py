@@ -27,8 +27,11 @@ def weakness_record(
     found_on: dt.date | None = None,
 ) -> Weakness:
     require(by, "add_weakness", command_post)
-    unit_within(command_post, org_unit, "org_unit")
     errors = {}
+    try:
+        unit_within(command_post, org_unit, "org_unit")
+    except ValidationError as exc:
+        errors.update({field: str(messages[0]) for field, messages in exc.message_dict.items()})
     found_by = plain(found_by)[:100]
     if not found_by:
         errors["found_by"] = _("Say who found it.")

@@ -54,6 +54,9 @@ class Command(BaseCommand):
             from bastion.mobilization.demo import demo_mobilization
 
             demo_mobilization(result.county)
+            from bastion.command.demo import demo_command
+
+            demo_command(result.county)
             table = Table(title=f"Demo accounts (password: {settings.DEMO_PASSWORD})")
             for column in ("user name", "role", "scope"):
                 table.add_column(column)
