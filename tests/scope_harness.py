@@ -340,6 +340,8 @@ def snapshot_of_b(world: Any) -> dict[str, Any]:
         **checkpoints_of_b(in_b),
         **_supplies_harness.supplies_of_b(in_b),
         **mobilization_of_b(in_b),
+        **_command_actions_harness.command_actions_of_b(in_b),
+        **_command_structure_harness.command_structure_of_b(in_b),
     }
 
 
@@ -435,5 +437,8 @@ def insider_with_every_permission(world: Any) -> Any:
     return user
 
 
+from tests.command import harness_actions as _command_actions_harness  # noqa: E402
+from tests.command import harness_structure as _command_structure_harness  # noqa: E402
+from tests.command import harness_worklog as _command_worklog_harness  # noqa: E402, F401  (registers its builder)
 from tests.mobilization.harness import mobilization_of_b  # noqa: E402  (registers its builders)
 from tests.supplies import harness as _supplies_harness  # noqa: E402

@@ -23,6 +23,7 @@ NAVIGATION = [
     ("mobilization:overview", _("Mobilization"), "mobilization.view_responder"),
     ("mobilization:on_duty", _("On duty"), "mobilization.view_shift"),
     ("command:meeting_list", _("Command"), "command.view_meeting"),
+    ("command:contacts_mine", _("Whom to call"), "command.view_liaison"),
     ("command:item_list", _("Action items"), "command.view_actionitem"),
     ("core:tree", _("Org units"), "core.view_orgunit"),
     ("core:institutions", _("Institutions"), "core.view_institution"),
