@@ -14,6 +14,9 @@ from bastion.command.services.common import current_members
 from bastion.core.models import OrgUnit
 from bastion.supplies.models import Fund
 
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+"""A date picker needs ISO dates whatever the language's own date format."""
+
 OWNER_DEPTH = 2
 """Units that can own an item: the post's own unit and two levels below it (a county's townships and villages)."""
 
@@ -75,7 +78,7 @@ class ActionItemForm(_OwnedForm):
     title = forms.CharField(label=_("title"), max_length=200)
     details = forms.CharField(label=_("details"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     owner = OwnerField()
-    due_on = forms.DateField(label=_("due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("due"), widget=DATE)
     priority = forms.TypedChoiceField(
         label=_("priority"), choices=ActionItem.Priority.choices, coerce=int, initial=ActionItem.Priority.NORMAL
     )
@@ -84,7 +87,7 @@ class ActionItemForm(_OwnedForm):
 class DecisionForm(_OwnedForm):
     text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = OwnerField()
-    due_on = forms.DateField(label=_("due"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(label=_("due"), widget=DATE)
     priority = forms.TypedChoiceField(
         label=_("priority"), choices=ActionItem.Priority.choices, coerce=int, initial=ActionItem.Priority.NORMAL
     )
@@ -107,7 +110,7 @@ class DecisionForm(_OwnedForm):
 class MeetingForm(forms.Form):
     command_post = forms.ModelChoiceField(label=_("command post"), queryset=CommandPost.objects.none())
     kind = forms.ModelChoiceField(label=_("kind"), queryset=MeetingKind.objects.filter(is_active=True))
-    held_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("date"), widget=DATE)
     starts_at = forms.TimeField(
         label=_("time"),
         required=False,
@@ -153,7 +156,7 @@ class NoteForm(forms.Form):
 class WeaknessForm(forms.Form):
     org_unit = forms.ModelChoiceField(label=_("where"), queryset=OrgUnit.objects.none())
     found_by = forms.CharField(label=_("found by"), max_length=100)
-    found_on = forms.DateField(label=_("found on"), widget=forms.DateInput(attrs={"type": "date"}))
+    found_on = forms.DateField(label=_("found on"), widget=DATE)
     description = forms.CharField(label=_("what was found"), widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args: Any, post: CommandPost, **kwargs: Any) -> None:

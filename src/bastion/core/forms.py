@@ -120,8 +120,12 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("actor"), required=False)
     action = forms.CharField(label=_("action"), required=False)
     object_type = forms.CharField(label=_("object type"), required=False)
-    date_from = forms.DateField(label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("from"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    date_to = forms.DateField(
+        label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     unit = forms.IntegerField(label=_("unit id"), required=False)
 
 

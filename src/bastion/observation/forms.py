@@ -60,7 +60,7 @@ class CheckForm(forms.Form):
         label=_("taken at"),
         required=False,
         help_text=_("Empty: now."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     note = forms.CharField(label=_("note"), max_length=300, required=False)
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)

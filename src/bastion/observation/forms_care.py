@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bastion.core.models import User
 from bastion.observation.models import CareCategory, DeliveryLine, NeedItem, WelfareContact
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 QUANTITY = {"min": "0", "max": "100000", "inputmode": "numeric"}
 
 
@@ -102,7 +102,7 @@ class ContactForm(forms.Form):
         label=_("when"),
         required=False,
         help_text=_("Leave empty for now."),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     next_contact_due = forms.DateField(
         label=_("next visit due"), required=False, widget=DATE, help_text=_("Leave empty if none is planned.")

@@ -163,7 +163,7 @@ class ImmediateReportForm(forms.Form):
     occurred_at = forms.DateTimeField(
         label=_("when it happened"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text=_("leave empty for now"),
     )
     description = forms.CharField(label=_("what happened"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from bastion.core.forms import UnitChoiceField
 from bastion.residents.models import CategoryTag, Household, Outcome, Person, Symptom, TravelEntry, Visit
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PersonForm(forms.Form):
