@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bastion.command.models import ActionItem, CommandPost, MeetingKind, PostMember, WorkingGroup
 from bastion.command.services.common import current_members
@@ -75,10 +76,10 @@ class _OwnedForm(forms.Form):
 
 
 class ActionItemForm(_OwnedForm):
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "title"), max_length=200)
     details = forms.CharField(label=_("details"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     owner = OwnerField()
-    due_on = forms.DateField(label=_("due"), widget=DATE)
+    due_on = forms.DateField(label=pgettext_lazy("deadline", "due"), widget=DATE)
     priority = forms.TypedChoiceField(
         label=_("priority"), choices=ActionItem.Priority.choices, coerce=int, initial=ActionItem.Priority.NORMAL
     )
@@ -87,7 +88,7 @@ class ActionItemForm(_OwnedForm):
 class DecisionForm(_OwnedForm):
     text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 2}))
     owner = OwnerField()
-    due_on = forms.DateField(label=_("due"), widget=DATE)
+    due_on = forms.DateField(label=pgettext_lazy("deadline", "due"), widget=DATE)
     priority = forms.TypedChoiceField(
         label=_("priority"), choices=ActionItem.Priority.choices, coerce=int, initial=ActionItem.Priority.NORMAL
     )
@@ -117,7 +118,7 @@ class MeetingForm(forms.Form):
         widget=forms.TimeInput(attrs={"type": "time"}),
         help_text=_("Empty: the kind's usual time."),
     )
-    title = forms.CharField(label=_("title"), max_length=200, required=False)
+    title = forms.CharField(label=pgettext_lazy("heading", "title"), max_length=200, required=False)
     agenda = forms.CharField(label=_("agenda"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args: Any, posts: Any, **kwargs: Any) -> None:
@@ -129,7 +130,7 @@ class MeetingForm(forms.Form):
 
 
 class MinutesForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("heading", "title"), max_length=200)
     agenda = forms.CharField(label=_("agenda"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     minutes = forms.CharField(label=_("minutes"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
 

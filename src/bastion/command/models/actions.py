@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bastion.command.models.meetings import Decision
 from bastion.command.models.structure import CommandPost, PostMember, WorkingGroup
@@ -50,7 +51,7 @@ class ActionItem(models.Model):
         LOW = 3, _("low")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
+        OPEN = "open", pgettext_lazy("action item", "open")
         IN_PROGRESS = "in_progress", _("in progress")
         CLAIMED = "claimed", _("claimed done")
         VERIFIED = "verified", _("verified")
@@ -59,9 +60,11 @@ class ActionItem(models.Model):
     UNFINISHED = (Status.OPEN, Status.IN_PROGRESS, Status.REOPENED)
 
     command_post = models.ForeignKey(CommandPost, on_delete=models.PROTECT, related_name="action_items")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200)
     details = models.TextField(_("details"), blank=True)
-    origin = models.CharField(_("from"), max_length=10, choices=Origin.choices, default=Origin.DIRECT)
+    origin = models.CharField(
+        pgettext_lazy("source", "from"), max_length=10, choices=Origin.choices, default=Origin.DIRECT
+    )
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="action_items")
     weakness = models.ForeignKey(Weakness, on_delete=models.PROTECT, null=True, blank=True, related_name="action_items")
     source_note = models.CharField(_("source"), max_length=200, blank=True)
@@ -84,7 +87,7 @@ class ActionItem(models.Model):
     owner_unit = models.ForeignKey(
         OrgUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("owner (unit)")
     )
-    due_on = models.DateField(_("due"))
+    due_on = models.DateField(pgettext_lazy("deadline", "due"))
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bastion.command.models.structure import CommandPost, PostMember, WorkingGroup
 from bastion.core.models import User
@@ -30,14 +31,14 @@ class MeetingKind(ListEntry):
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("open")
-        CLOSED = "closed", _("closed")
+        OPEN = "open", pgettext_lazy("meeting", "open")
+        CLOSED = "closed", pgettext_lazy("meeting", "closed")
 
     command_post = models.ForeignKey(CommandPost, on_delete=models.PROTECT, related_name="meetings")
     kind = models.ForeignKey(MeetingKind, on_delete=models.PROTECT, related_name="+", verbose_name=_("kind"))
     held_on = models.DateField(_("date"))
     starts_at = models.TimeField(_("time"), null=True, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    title = models.CharField(pgettext_lazy("heading", "title"), max_length=200, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)

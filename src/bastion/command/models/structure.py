@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bastion.core.crypto import EncryptedTextField, mask, mask_name
 from bastion.core.models import Institution, OrgUnit, User
@@ -48,7 +49,7 @@ class PostMember(models.Model):
     """A person of the leading group or the command post, with a position; history kept by dates."""
 
     class Position(models.TextChoices):
-        LEADER = "leader", _("leader")
+        LEADER = "leader", pgettext_lazy("command post", "leader")
         DEPUTY = "deputy", _("deputy leader")
         OFFICE_DIRECTOR = "office_director", _("office director")
         LIAISON = "liaison", _("liaison")

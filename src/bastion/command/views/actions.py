@@ -12,6 +12,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from bastion.command.forms import ActionItemForm, NoteForm, VerificationForm, WeaknessForm
@@ -75,7 +76,7 @@ def item_export(request: AuthedRequest) -> HttpResponse:
     header = [
         _("Title"),
         _("Command post"),
-        _("From"),
+        pgettext("source", "From"),
         _("Owner"),
         _("Due"),
         _("Priority"),
