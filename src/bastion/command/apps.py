@@ -49,4 +49,4 @@ class CommandConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from bastion.command import tasks, unit_page  # noqa: F401  (registers periodic tasks and the unit page section)
+        from bastion.command import sources, tasks, unit_page  # noqa: F401  (report sources, periodic tasks, unit page)

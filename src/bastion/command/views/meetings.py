@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bastion.command.forms import AttendanceForm, DecisionForm, MeetingForm, MinutesForm
@@ -26,6 +28,9 @@ from bastion.core.views.helpers import (
     query_without_page,
     unit_asked_for,
 )
+from bastion.residents.forms import ChecklistItemForm
+from bastion.residents.services.settings import may_change_lists
+from bastion.residents.views.settings import list_entry_edit
 
 
 @login_required
@@ -168,7 +173,44 @@ def meeting_print(request: AuthedRequest, meeting_id: int) -> HttpResponse:
     return render(request, "command/meeting_print.html", _detail_context(request, meeting))
 
 
+class MeetingKindForm(ChecklistItemForm):
+    usual_time = forms.TimeField(
+        label=gettext_lazy("usual time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    )
+    material = forms.ChoiceField(
+        label=gettext_lazy("material gathered"), choices=MeetingKind.Material.choices, required=False
+    )
+
+
+@login_required
+@permission_required("command.view_meeting", raise_exception=True)
+def meeting_kind_list(request: AuthedRequest) -> HttpResponse:
+    context = {"kinds": MeetingKind.objects.all(), "may_change": may_change_lists(request.user)}
+    return render(request, "command/meeting_kind_list.html", context)
+
+
+@login_required
+@permission_required("command.change_meetingkind", raise_exception=True)
+def meeting_kind_edit(request: AuthedRequest, entry_id: int = 0) -> HttpResponse:
+    """The kinds of meeting and their usual times are the county's to set: only the HQ changes them."""
+    if not may_change_lists(request.user):
+        raise PermissionDenied(_("Only the HQ changes the kinds of meeting."))
+    return list_entry_edit(
+        request,
+        model=MeetingKind,
+        item_id=entry_id,
+        done="command:meeting_kind_list",
+        template="command/form.html",
+        title=str(MeetingKind._meta.verbose_name),
+        form_class=MeetingKindForm,
+        extra_fields=("usual_time", "material"),
+    )
+
+
 urlpatterns = [
+    path("meetings/kinds/", meeting_kind_list, name="meeting_kind_list"),
+    path("meetings/kinds/new/", meeting_kind_edit, name="meeting_kind_new"),
+    path("meetings/kinds/<int:entry_id>/", meeting_kind_edit, name="meeting_kind_edit"),
     path("meetings/", meeting_list, name="meeting_list"),
     path("meetings/new/", meeting_new, name="meeting_new"),
     path("meetings/<int:meeting_id>/", meeting_detail, name="meeting_detail"),
