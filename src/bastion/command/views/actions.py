@@ -21,6 +21,7 @@ from bastion.command.selectors import actions as selectors
 from bastion.command.selectors.meetings import posts_for_user
 from bastion.command.services import actions as services
 from bastion.command.services.weaknesses import weakness_record, weakness_verify
+from bastion.command.views.common import form_page
 from bastion.core.views.helpers import (
     AuthedRequest,
     date_asked,
@@ -139,7 +140,7 @@ def item_new(request: AuthedRequest) -> HttpResponse:
         messages.success(request, _("Action item set; its owner has been told."))
         return redirect("command:item_detail", item.pk)
     title = _("Set an action item for %(post)s") % {"post": post.name}
-    return render(request, "command/form.html", {"form": form, "title": title, "cancel": reverse("command:item_list")})
+    return form_page(request, form, title, cancel=reverse("command:item_list"))
 
 
 def _item_context(request: AuthedRequest, item: ActionItem, **forms: Any) -> dict[str, Any]:
@@ -237,10 +238,7 @@ def weakness_new(request: AuthedRequest) -> HttpResponse:
     weakness = form_submit(request, form, lambda data: weakness_record(by=request.user, command_post=post, **data))
     if weakness is not None:
         return redirect("command:weakness_detail", weakness.pk)
-    title = _("Record a weakness found")
-    return render(
-        request, "command/form.html", {"form": form, "title": title, "cancel": reverse("command:weakness_list")}
-    )
+    return form_page(request, form, _("Record a weakness found"), cancel=reverse("command:weakness_list"))
 
 
 def _weakness_context(weakness: Weakness, **forms: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from bastion.command.forms import AttendanceForm, DecisionForm, MeetingForm, Min
 from bastion.command.models import Meeting, MeetingKind
 from bastion.command.selectors import meetings as selectors
 from bastion.command.services import meetings as services
+from bastion.command.views.common import form_page
 from bastion.core.views.helpers import (
     AuthedRequest,
     date_asked,
@@ -70,11 +71,7 @@ def meeting_new(request: AuthedRequest) -> HttpResponse:
     meeting = form_submit(request, form, lambda data: services.meeting_open(by=request.user, **data))
     if meeting is not None:
         return redirect("command:meeting_detail", meeting.pk)
-    return render(
-        request,
-        "command/form.html",
-        {"form": form, "title": _("Open a meeting"), "cancel": reverse("command:meeting_list")},
-    )
+    return form_page(request, form, _("Open a meeting"), cancel=reverse("command:meeting_list"))
 
 
 def _detail_context(request: AuthedRequest, meeting: Meeting, **forms: Any) -> dict[str, Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +19,7 @@ from bastion.command.forms_structure import CommandPostForm, EndForm, LiaisonFor
 from bastion.command.models import CommandPost, WorkingGroup
 from bastion.command.selectors import structure as selectors
 from bastion.command.services import structure as services
+from bastion.command.views.common import form_page
 from bastion.core import selectors as core_selectors
 from bastion.core.models import OrgUnit
 from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
@@ -28,13 +28,6 @@ from bastion.observation.exports import table_workbook
 from bastion.observation.views.exporting import EXPORT, audit_export
 
 VIEW = "command.view_commandpost"
-
-
-def _form_page(
-    request: AuthedRequest, form: forms.Form, title: str, *, cancel: str, help_text: str = ""
-) -> HttpResponse:
-    context = {"form": form, "title": title, "cancel": cancel, "help": help_text}
-    return render(request, "command/structure/form.html", context, status=400 if form.is_bound else 200)
 
 
 def _done(request: AuthedRequest, action: Callable[[], object], success: str) -> None:
@@ -92,14 +85,14 @@ def _post_form(request: AuthedRequest, command_post: CommandPost | None) -> Http
         messages.success(request, _("The command post %(name)s is saved.") % {"name": saved.name})
         return _to_post(saved.pk)
     if command_post is None:
-        return _form_page(
+        return form_page(
             request,
             form,
             _("New command post"),
             cancel=reverse("command:post_list"),
             help_text=_("The post starts with the eight working groups of the county report; change them after."),
         )
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Change %(post)s") % {"post": command_post.name},
@@ -164,7 +157,7 @@ def member_new(request: AuthedRequest, command_post_id: int) -> HttpResponse:
     if saved is not None:
         messages.success(request, _("%(name)s joined %(post)s.") % {"name": saved.name, "post": command_post.name})
         return _to_post(command_post.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("New member of %(post)s") % {"post": command_post.name},
@@ -216,7 +209,7 @@ def group_new(request: AuthedRequest, command_post_id: int) -> HttpResponse:
     if saved is not None:
         messages.success(request, _("The working group %(name)s is saved.") % {"name": saved})
         return _to_post(command_post.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("New working group of %(post)s") % {"post": command_post.name},
@@ -236,7 +229,7 @@ def group_edit(request: AuthedRequest, group_id: int) -> HttpResponse:
     if saved is not None:
         messages.success(request, _("The working group %(name)s is saved.") % {"name": saved})
         return _to_post(command_post.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("Working group %(name)s") % {"name": group},
@@ -268,7 +261,7 @@ def liaison_new(request: AuthedRequest, command_post_id: int) -> HttpResponse:
     if saved is not None:
         messages.success(request, _("%(pair)s: the liaison is saved.") % {"pair": saved.counterpart})
         return _to_post(command_post.pk)
-    return _form_page(
+    return form_page(
         request,
         form,
         _("New liaison of %(post)s") % {"post": command_post.name},
