@@ -1,5 +1,6 @@
 """A day at the county HQ: the morning dispatch sets items from its decisions, the evening review sets each group's
-results against them, an overdue item is chased, a claim is reopened by supervision and then verified."""
+results against them, an overdue item is chased, a claim is reopened by supervision and then verified, and the
+day's work log is drafted, edited, signed and amended."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from bastion.command.models import ActionItem, ActionNote, CommandPost, Meeting, MeetingKind, PostMember
+from bastion.command.models import ActionItem, ActionNote, CommandPost, Meeting, MeetingKind, PostMember, WorkLog
 from bastion.command.services import actions
+from bastion.command.services.worklog import worklog_amend, worklog_draft, worklog_edit, worklog_sign
 from bastion.core.models import AuditEvent, Notification, User
 from tests import factories
 from tests.command import factories as command
@@ -142,6 +145,19 @@ def test_a_day_at_the_county_hq(
     assert [item.title for item in lines[""].items] == ["水磨沟村落实居家观察送菜"]
     assert AuditEvent.objects.filter(action__startswith="action_item.").count() >= 10
     assert AuditEvent.objects.filter(action="meeting.decision").count() == 3
+
+    clock.move_to(at(21, 30))
+    log = worklog_draft(by=hq_office, command_post=county_post, day=DAY)
+    assert "核实2月9日返乡人员" in log.body and "向各乡镇调拨口罩" in log.body, "the day's decisions and items"
+    worklog_edit(by=hq_office, log=log, body=log.body + "\n今日全县无新增发热病人。")
+    worklog_sign(by=hq_office, log=log)
+    signed = WorkLog.objects.get(pk=log.pk).body
+    with pytest.raises(ValidationError, match=r"This log is signed: add an amendment instead\."):
+        worklog_edit(by=hq_office, log=log, body="改写")
+    worklog_amend(by=hq_office, log=log, text="补充：东城镇补录入户记录3户。")
+    log.refresh_from_db()
+    assert log.status == WorkLog.Status.SIGNED and log.body == signed, "the signed text is kept as it was"
+    assert list(log.amendments.values_list("text", flat=True)) == ["补充：东城镇补录入户记录3户。"]
 
 
 def _review_lines(meeting: Meeting) -> list:  # type: ignore[type-arg]
