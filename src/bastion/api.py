@@ -11,6 +11,7 @@ from ninja.security import HttpBearer, django_auth
 
 from bastion.checkpoints.api import router as checkpoints_router
 from bastion.command.api import router as command_router
+from bastion.command.api_structure import router as command_structure_router
 from bastion.core.api import router as core_router
 from bastion.core.services.accounts import token_authenticate
 from bastion.mobilization.api import router as mobilization_router
@@ -62,4 +63,5 @@ api.add_router("/", supplies_router)
 api.add_router("/", mobilization_router)
 api.add_router("/", deployment_router)
 api.add_router("/", command_router)
+api.add_router("/", command_structure_router)
 __all__ = ["api"]

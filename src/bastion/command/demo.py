@@ -11,7 +11,7 @@ import itertools
 from django.db import transaction
 from django.utils import timezone
 
-from bastion.command.models import ActionItem, CommandPost, Meeting, MeetingKind, PostMember, WorkingGroup
+from bastion.command.models import ActionItem, ActionNote, CommandPost, Meeting, MeetingKind, PostMember, WorkingGroup
 from bastion.command.services import actions
 from bastion.command.services.meetings import attendance_record, decision_record, meeting_close, meeting_open
 from bastion.command.services.structure import command_post_create, liaison_create, post_member_add
@@ -139,7 +139,9 @@ def _items_of_the_week(hq: CommandPost, users: dict[str, User], today: dt.date) 
                 actions.action_item_verify(by=supervision, item=item, text="督导组抽查属实")
             elif days_ago >= 1:
                 actions.action_item_progress(by=office, item=item, text="正在推进")
-            ActionItem.objects.filter(pk=item.pk).update(due_on=day + dt.timedelta(days=1))
+            set_at = timezone.make_aware(dt.datetime.combine(day, dt.time(8, 45)))
+            ActionItem.objects.filter(pk=item.pk).update(due_on=day + dt.timedelta(days=1), created_at=set_at)
+            ActionNote.objects.filter(item=item).update(at=set_at + dt.timedelta(hours=8))
         if days_ago:
             meeting_close(by=office, meeting=morning)
             evening = meeting_open(by=office, command_post=hq, kind=kinds["evening_review"])
