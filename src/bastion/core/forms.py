@@ -21,6 +21,7 @@ class OrgUnitForm(forms.Form):
         error_messages={"invalid": _("A division code has exactly 12 digits.")},
     )
     sort_order = forms.IntegerField(label=_("sort order"), initial=0, required=False)
+    population = forms.IntegerField(label=_("population"), min_value=0, max_value=50_000_000, required=False)
 
     def clean_sort_order(self) -> int:
         return self.cleaned_data.get("sort_order") or 0

@@ -51,6 +51,9 @@ class OrgUnit(models.Model):
     path = models.CharField(max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
     sort_order = models.IntegerField(_("sort order"), default=0)
+    population = models.PositiveIntegerField(
+        _("population"), null=True, blank=True, help_text=_("Residents, for checking figures such as outreach reach.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     pinyin_initials = models.CharField(max_length=100, blank=True, editable=False, db_index=True)
     pinyin_full = models.CharField(max_length=400, blank=True, editable=False)

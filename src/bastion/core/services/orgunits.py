@@ -84,6 +84,7 @@ def orgunit_create(
     short_name: str = "",
     division_code: str | None = None,
     sort_order: int = 0,
+    population: int | None = None,
 ) -> OrgUnit:
     """Create a unit under ``parent``; ``by=None`` is the system (init, demo)."""
     if by is not None:
@@ -101,6 +102,7 @@ def orgunit_create(
         short_name=short_name.strip(),
         division_code=division_code,
         sort_order=sort_order,
+        population=population,
         depth=parent.depth + 1 if parent else 0,
         # A unique placeholder until the id is known.
         path=f"new-{uuid4().hex}",
@@ -123,7 +125,7 @@ def orgunit_create(
 def orgunit_update(*, by: User | None, unit: OrgUnit, data: dict[str, Any]) -> OrgUnit:
     """Edit name, short name, kind, division code or sort order (not the place in the tree)."""
     _require(by, "change_orgunit", unit)
-    allowed = {"name", "short_name", "kind", "division_code", "sort_order"}
+    allowed = {"name", "short_name", "kind", "division_code", "sort_order", "population"}
     data = {k: v for k, v in data.items() if k in allowed}
     if "division_code" in data:
         data["division_code"] = data["division_code"] or None

@@ -95,7 +95,7 @@ def create(request: AuthedRequest, unit_id: int) -> HttpResponse:
 @permission_required("core.change_orgunit", raise_exception=True)
 def edit(request: AuthedRequest, unit_id: int) -> HttpResponse:
     unit = selectors.orgunit_get_for_user(request.user, unit_id)
-    initial = {f: getattr(unit, f) for f in ("kind", "name", "short_name", "division_code", "sort_order")}
+    initial = {f: getattr(unit, f) for f in ("kind", "name", "short_name", "division_code", "sort_order", "population")}
     form = OrgUnitForm(request.POST or None, initial=initial)
     if (
         form_submit(request, form, lambda data: services.orgunit_update(by=request.user, unit=unit, data=data))
