@@ -57,6 +57,7 @@ def default_incident_categories() -> None:
     importlib.import_module("bastion.supplies.migrations.0002_defaults").add_defaults(apps, None)
     importlib.import_module("bastion.mobilization.migrations.0002_defaults").add_defaults(apps, None)
     importlib.import_module("bastion.command.migrations.0002_defaults").add_defaults(apps, None)
+    importlib.import_module("bastion.outreach.migrations.0002_defaults").add_defaults(apps, None)
 
 
 @pytest.fixture

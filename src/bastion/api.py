@@ -17,6 +17,7 @@ from bastion.core.services.accounts import token_authenticate
 from bastion.mobilization.api import router as mobilization_router
 from bastion.mobilization.api_deployment import router as deployment_router
 from bastion.observation.api import router as observation_router
+from bastion.outreach.api import router as outreach_router
 from bastion.observation.api_care import router as care_router
 from bastion.reporting.api import router as reporting_router
 from bastion.residents.api import router as residents_router
@@ -64,4 +65,5 @@ api.add_router("/", mobilization_router)
 api.add_router("/", deployment_router)
 api.add_router("/", command_router)
 api.add_router("/", command_structure_router)
+api.add_router("/", outreach_router)
 __all__ = ["api"]

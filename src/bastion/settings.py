@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "bastion.mobilization",
     "bastion.supplies",
     "bastion.command",
+    "bastion.outreach",
 ]
 
 MIDDLEWARE = [

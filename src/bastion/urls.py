@@ -20,6 +20,7 @@ urlpatterns = [
     path("supplies/", include("bastion.supplies.urls")),
     path("mobilization/", include("bastion.mobilization.urls")),
     path("command/", include("bastion.command.urls")),
+    path("outreach/", include("bastion.outreach.urls")),
     path("", include("bastion.core.urls")),
 ]
 

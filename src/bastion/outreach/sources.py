@@ -1,0 +1,1 @@
+"""Report sources of outreach (being written)."""
