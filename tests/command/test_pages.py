@@ -195,3 +195,17 @@ def test_the_dispatch_page_costs_the_same_queries_for_2_items_as_for_10(
     for n in range(8):
         item(county_post, hq_office, f"更多任务{n}", owner_group=command.group(county_post, groups[n % 4]))
     assert counted() == few
+
+
+def test_the_start_page_lists_the_items_waiting_for_me_and_not_others(
+    world: World, county_post: CommandPost, hq_office: User
+) -> None:
+    item(county_post, hq_office, "水磨沟村送菜", owner_unit=world.village_a)
+    item(county_post, hq_office, "县城消杀")
+    village = english_client(factories.account("village_cadre", world.village_a)).get("/").content.decode()
+    assert "Action items waiting for you" in village and "水磨沟村送菜" in village and "县城消杀" not in village
+    monitoring_lead = command.group(county_post, "monitoring").lead.user  # type: ignore[union-attr]
+    lead_page = english_client(monitoring_lead).get("/").content.decode()  # type: ignore[arg-type]
+    assert "县城消杀" in lead_page and "水磨沟村送菜" not in lead_page
+    other = english_client(factories.account("village_cadre", world.village_b)).get("/").content.decode()
+    assert "Action items waiting for you" not in other

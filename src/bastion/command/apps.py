@@ -49,4 +49,4 @@ class CommandConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from bastion.command import sources, tasks, unit_page  # noqa: F401  (report sources, periodic tasks, unit page)
+        from bastion.command import home_page, sources, tasks, unit_page  # noqa: F401  (sources, tasks, page sections)

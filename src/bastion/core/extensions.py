@@ -7,6 +7,10 @@ from collections.abc import Callable
 from bastion.core.models import OrgUnit, User
 
 UnitSection = Callable[[User, OrgUnit], str]
+HomeSection = Callable[[User], str]
 
 UNIT_PAGE_SECTIONS: list[UnitSection] = []
 """Each renders a section of the unit's page for the user (HTML, "" for nothing), registered in ``ready``."""
+
+HOME_SECTIONS: list[HomeSection] = []
+"""Each renders a section of the user's start page (what is waiting for them), registered in ``ready``."""

@@ -91,3 +91,16 @@ def weakness_get_for_user(user: User, weakness_id: int) -> Weakness:
         scoped(Weakness.objects.select_related("command_post__org_unit", "org_unit"), user, "command_post__org_unit"),
         pk=weakness_id,
     )
+
+
+def items_waiting_for(user: User, limit: int = 10) -> list[ActionItem]:
+    """Unfinished items the user answers for: as the owner, as a lead or member of the owning group, or as a
+    cadre of the owning unit; the earliest due first."""
+    mine = (
+        Q(owner_member__user=user)
+        | Q(owner_group__lead__user=user)
+        | Q(owner_group__members__user=user)
+        | Q(owner_unit__in=user.scope_units.all())
+    )
+    pks = ActionItem.objects.filter(mine, status__in=ActionItem.UNFINISHED).values("pk")
+    return list(ActionItem.objects.filter(pk__in=pks).select_related(*ITEM_RELATED).order_by("due_on", "pk")[:limit])

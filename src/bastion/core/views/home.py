@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from bastion.core import selectors
+from bastion.core.extensions import HOME_SECTIONS
 from bastion.core.models import OrgUnit
 from bastion.core.views.helpers import AuthedRequest
 
@@ -22,4 +23,10 @@ def home(request: AuthedRequest) -> HttpResponse:
         from bastion.reporting.services.common import local_today
 
         due = due_reports_for_user(request.user, local_today())
-    return render(request, "core/home.html", {"summaries": summaries, "more_roots": len(roots) > 5, "due": due})
+    context = {
+        "summaries": summaries,
+        "more_roots": len(roots) > 5,
+        "due": due,
+        "sections": [section(request.user) for section in HOME_SECTIONS],
+    }
+    return render(request, "core/home.html", context)
