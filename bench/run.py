@@ -257,6 +257,12 @@ def run(database: str, scale: str, repeat: int) -> dict[str, Any]:
     from bench import supplies
 
     results += supplies.run(database, scale, root, repeat)
+
+    # h. Outreach: the median latency of a village's public notice page (30 notices) through gunicorn under locust,
+    # against GET /api/v1/health, and whether it is cacheable (bench/outreach_public.py).
+    from bench import outreach_public
+
+    results += outreach_public.run(database, scale, root, repeat)
     return {
         "database": database,
         "server": server_version(database),

