@@ -6,8 +6,10 @@ put in up front), action items at every stage and a weakness found and fixed."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import itertools
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -178,6 +180,7 @@ def demo_command(county: OrgUnit) -> None:
     """Idempotent: nothing is added once the county has its command post."""
     if CommandPost.objects.filter(org_unit=county).exists():
         return
+    importlib.import_module("bastion.command.migrations.0002_defaults").add_defaults(apps, None)
     demo_accounts(county)
     users = {user.username: user for user in User.objects.filter(username__in=["hq", "group"])}
     hq = _county_post(county, users)

@@ -7,7 +7,9 @@ the supermarkets with a rectification, daily disinfection, and a funeral held si
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -246,6 +248,7 @@ def demo_outreach(county: OrgUnit) -> None:
     """Idempotent: nothing is added once the county has a notice."""
     if Notice.objects.filter(org_unit=county).exists() or Activity.objects.filter(org_unit=county).exists():
         return
+    importlib.import_module("bastion.outreach.migrations.0002_defaults").add_defaults(apps, None)
     demo_accounts(county)
     users = {user.username: user for user in User.objects.filter(username__in=["hq", "group", "village"])}
     today = timezone.localdate()

@@ -26,3 +26,9 @@ NOTICE_LANGUAGES = [
     NoticeLanguage("en", "English", font_lang="en"),
 ]
 BY_CODE = {language.code: language for language in NOTICE_LANGUAGES}
+
+
+def in_order(texts: dict[str, object]) -> list[str]:
+    """The language codes of ``texts`` in the order of ``NOTICE_LANGUAGES`` (Chinese first), whatever order the
+    database keeps a JSON object's keys in (PostgreSQL's jsonb sorts them)."""
+    return [language.code for language in NOTICE_LANGUAGES if language.code in texts]

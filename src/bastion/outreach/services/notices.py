@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from bastion.core.models import OrgUnit, User
 from bastion.core.scope import require_in_scope
 from bastion.core.services.audit import audit_record
-from bastion.outreach.languages import BY_CODE, CHINESE
+from bastion.outreach.languages import BY_CODE, CHINESE, in_order
 from bastion.outreach.models import Notice, NoticeVersion
 
 TITLE_MAX = 200
@@ -113,7 +113,7 @@ def _snapshot(notice: Notice, by: User | None) -> NoticeVersion:
 def _summary(notice: Notice, **more: Any) -> dict[str, Any]:
     return {
         "title": notice.texts.get(CHINESE, {}).get("title", ""),
-        "languages": list(notice.texts),
+        "languages": in_order(notice.texts),
         "version": notice.version,
         **more,
     }

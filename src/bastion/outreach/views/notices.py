@@ -31,7 +31,7 @@ from bastion.core import selectors as core_selectors
 from bastion.core.models import OrgUnit
 from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
 from bastion.outreach.forms_notices import NoticeForm
-from bastion.outreach.languages import BY_CODE, CHINESE, NOTICE_LANGUAGES, NoticeLanguage
+from bastion.outreach.languages import BY_CODE, CHINESE, NOTICE_LANGUAGES, NoticeLanguage, in_order
 from bastion.outreach.models import Notice
 from bastion.outreach.notice_poster import poster_pdf
 from bastion.outreach.selectors import notices as selectors
@@ -93,9 +93,12 @@ def notice_new(request: AuthedRequest) -> HttpResponse:
 def notice_detail(request: AuthedRequest, notice_id: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(request.user, notice_id)
     versions = [
-        {"language": BY_CODE[code], "title": version.get("title", ""), "body": version.get("body", "")}
-        for code, version in notice.texts.items()
-        if code in BY_CODE
+        {
+            "language": BY_CODE[code],
+            "title": notice.texts[code].get("title", ""),
+            "body": notice.texts[code].get("body", ""),
+        }
+        for code in in_order(notice.texts)
     ]
     context = {
         "notice": notice,
@@ -106,7 +109,7 @@ def notice_detail(request: AuthedRequest, notice_id: int) -> HttpResponse:
             {
                 "version": version,
                 "title": version.texts.get(CHINESE, {}).get("title", ""),
-                "languages": [BY_CODE[code].name for code in version.texts if code in BY_CODE],
+                "languages": [BY_CODE[code].name for code in in_order(version.texts)],
             }
             for version in selectors.notice_versions(notice)
         ],
