@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bastion.core.forms import UnitChoiceField
 from bastion.core.models import OrgUnit
@@ -69,7 +70,10 @@ class NoticeForm(forms.Form):
             chinese = language.code == CHINESE
             attrs = {"lang": language.code, "dir": "rtl" if language.rtl else "auto"}
             self.fields[title_field(language)] = forms.CharField(
-                label=_("title"), max_length=TITLE_MAX, required=False, widget=forms.TextInput(attrs=attrs)
+                label=pgettext_lazy("heading", "title"),
+                max_length=TITLE_MAX,
+                required=False,
+                widget=forms.TextInput(attrs=attrs),
             )
             self.fields[body_field(language)] = forms.CharField(
                 label=_("text"),

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bastion.core.forms import UnitChoiceField
 from bastion.core.models import OrgUnit
@@ -29,7 +30,7 @@ class PlaceForm(forms.Form):
     address = forms.CharField(label=_("address"), max_length=200, required=False)
     responsible_name = forms.CharField(label=_("person responsible"), max_length=100, required=False)
     responsible_phone = forms.CharField(
-        label=_("their phone"),
+        label=pgettext_lazy("person responsible", "their phone"),
         max_length=30,
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autocomplete": "off"}),
@@ -104,12 +105,17 @@ class InspectionForm(forms.Form):
 
 
 class DisinfectionForm(forms.Form):
-    place = forms.ModelChoiceField(label=_("place"), queryset=Place.objects.none(), required=False)
+    place = forms.ModelChoiceField(
+        label=pgettext_lazy("crowded place", "place"), queryset=Place.objects.none(), required=False
+    )
     org_unit = UnitChoiceField(
         label=_("unit"), queryset=OrgUnit.objects.none(), required=False, help_text=_("Empty: the place's unit.")
     )
     area = forms.CharField(
-        label=_("area"), max_length=200, required=False, help_text=_("When not at a place: a street, stairwells…")
+        label=pgettext_lazy("disinfection", "area"),
+        max_length=200,
+        required=False,
+        help_text=_("When not at a place: a street, stairwells…"),
     )
     agent = forms.CharField(label=_("agent"), max_length=100)
     concentration = forms.CharField(label=_("concentration"), max_length=50, required=False)

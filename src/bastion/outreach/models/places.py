@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bastion.core.crypto import EncryptedTextField, mask
 from bastion.core.models import OrgUnit, User
@@ -29,7 +30,7 @@ class ChecklistItem(models.Model):
 
     place_kind = models.ForeignKey(PlaceKind, on_delete=models.CASCADE, related_name="checklist")
     code = models.SlugField(_("code"), max_length=40)
-    names = models.JSONField(_("text"), default=dict)
+    names = models.JSONField(pgettext_lazy("checklist", "text"), default=dict)
     sort_order = models.IntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -49,7 +50,7 @@ class Place(models.Model):
     name = models.CharField(_("name"), max_length=150)
     address = models.CharField(_("address"), max_length=200, blank=True)
     responsible_name = models.CharField(_("person responsible"), max_length=100, blank=True)
-    responsible_phone = EncryptedTextField(_("their phone"), blank=True)
+    responsible_phone = EncryptedTextField(pgettext_lazy("person responsible", "their phone"), blank=True)
     disinfect_every_days = models.PositiveSmallIntegerField(
         _("disinfect every (days)"), null=True, blank=True, help_text=_("Empty: as for its kind.")
     )
@@ -57,7 +58,7 @@ class Place(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("place")
+        verbose_name = pgettext_lazy("crowded place", "place")
         verbose_name_plural = _("places")
         ordering = ["org_unit__path", "name"]
 
@@ -81,7 +82,7 @@ class Inspection(models.Model):
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+")
     inspected_at = models.DateTimeField(_("inspected at"))
     inspectors = models.CharField(_("inspected by"), max_length=200)
-    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    result = models.CharField(pgettext_lazy("inspection", "result"), max_length=10, choices=Result.choices)
     note = models.TextField(_("note"), blank=True)
     follows = models.ForeignKey(
         "self",
@@ -115,7 +116,9 @@ class Inspection(models.Model):
 
 class InspectionAnswer(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="answers")
-    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("item"))
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.PROTECT, related_name="+", verbose_name=pgettext_lazy("checklist", "item")
+    )
     passed = models.BooleanField(_("passed"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     photo = models.FileField(_("photo"), upload_to="outreach/inspections/%Y/%m/", blank=True)
@@ -135,9 +138,14 @@ class Disinfection(models.Model):
 
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     place = models.ForeignKey(
-        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="disinfections", verbose_name=_("place")
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="disinfections",
+        verbose_name=pgettext_lazy("crowded place", "place"),
     )
-    area = models.CharField(_("area"), max_length=200, blank=True)
+    area = models.CharField(pgettext_lazy("disinfection", "area"), max_length=200, blank=True)
     agent = models.CharField(_("agent"), max_length=100)
     concentration = models.CharField(_("concentration"), max_length=50, blank=True)
     done_at = models.DateTimeField(_("done at"))

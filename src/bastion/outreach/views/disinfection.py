@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bastion.core import selectors as core_selectors
 from bastion.core.views.helpers import (
@@ -121,8 +122,8 @@ def disinfections_workbook(disinfections: Any) -> bytes:
     header = [
         _("Done at"),
         _("Unit"),
-        _("Place"),
-        _("Area"),
+        pgettext("crowded place", "Place"),
+        pgettext("disinfection", "Area"),
         _("Agent"),
         _("Concentration"),
         _("Done by"),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bastion.core import selectors as core_selectors
 from bastion.core.views.helpers import (
@@ -144,10 +145,10 @@ def inspections_workbook(inspections: Any) -> bytes:
     header = [
         _("Inspected at"),
         _("Unit"),
-        _("Place"),
+        pgettext("crowded place", "Place"),
         _("Kind"),
         _("Inspected by"),
-        _("Result"),
+        pgettext("inspection", "Result"),
         _("Failed items"),
         _("Rectify by"),
         _("Rectification"),

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from bastion.core import selectors as core_selectors
 from bastion.core.views.helpers import AuthedRequest, form_submit, paginate, query_without_page, unit_asked_for
@@ -133,7 +134,7 @@ def place_detail(request: AuthedRequest, place_id: int) -> HttpResponse:
 def places_workbook(places: list[Place]) -> bytes:
     header = [
         _("Unit"),
-        _("Place"),
+        pgettext("crowded place", "Place"),
         _("Kind"),
         _("Address"),
         _("Person responsible"),
