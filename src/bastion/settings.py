@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "bastion.supplies",
     "bastion.command",
     "bastion.outreach",
+    "bastion.dashboard",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,28 @@
+"""Live figures: one row per unit, day and figure, kept up to date by the services as they write."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from bastion.core.models import OrgUnit
+
+
+class DailyFigure(models.Model):
+    """The change of a figure at a unit on a day. A flow (passages in) is the day's count; a level (people under
+    observation) is kept as its changes, and its value on a day is the sum of the changes up to that day. Rows
+    belong to the unit where the records live; the dashboard adds up a subtree by path prefix."""
+
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    key = models.CharField(max_length=60)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("daily figure")
+        verbose_name_plural = _("daily figures")
+        constraints = [models.UniqueConstraint(fields=["org_unit", "day", "key"], name="daily_figure_unique")]
+        indexes = [models.Index(fields=["key", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.org_unit_id} {self.day}: {self.value}"
