@@ -14,6 +14,7 @@ from bastion.command.api import router as command_router
 from bastion.command.api_structure import router as command_structure_router
 from bastion.core.api import router as core_router
 from bastion.core.services.accounts import token_authenticate
+from bastion.dashboard.api import router as dashboard_router
 from bastion.mobilization.api import router as mobilization_router
 from bastion.mobilization.api_deployment import router as deployment_router
 from bastion.observation.api import router as observation_router
@@ -69,6 +70,7 @@ api.add_router("/", deployment_router)
 api.add_router("/", command_router)
 api.add_router("/", command_structure_router)
 api.add_router("/", outreach_router)
+api.add_router("/", dashboard_router)
 api.add_router("/", outreach_notices_router)
 api.add_router("/", outreach_activities_router)
 api.add_router("/", outreach_places_router)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("mobilization/", include("bastion.mobilization.urls")),
     path("command/", include("bastion.command.urls")),
     path("outreach/", include("bastion.outreach.urls")),
+    path("dashboard/", include("bastion.dashboard.urls")),
     path("", include("bastion.core.urls")),
 ]
 

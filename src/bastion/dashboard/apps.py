@@ -1,21 +1,21 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+_SEE = ["view_dailyfigure", "view_briefing"]
+_BRIEF = [*_SEE, "add_briefing"]
+
 
 class DashboardConfig(AppConfig):
     name = "bastion.dashboard"
     label = "dashboard"
     verbose_name = _("Dashboard")
     role_permissions = {
-        role: ["view_dailyfigure"]
-        for role in (
-            "county_admin",
-            "hq_staff",
-            "working_group",
-            "township_cadre",
-            "village_cadre",
-            "checkpoint_staff",
-            "doctor",
-            "observer",
-        )
+        "county_admin": _BRIEF,
+        "hq_staff": _BRIEF,
+        "working_group": _BRIEF,
+        "township_cadre": _BRIEF,
+        "village_cadre": _BRIEF,
+        "checkpoint_staff": _SEE,
+        "doctor": _SEE,
+        "observer": _SEE,
     }

@@ -26,3 +26,25 @@ class DailyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} {self.org_unit_id} {self.day}: {self.value}"
+
+
+class Briefing(models.Model):
+    """A daily briefing (每日简报) of a unit for a day, as generated: kept as filed, PDF and Excel."""
+
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    day = models.DateField(_("day"))
+    pdf = models.FileField(_("PDF"), upload_to="briefings/%Y/%m/")
+    xlsx = models.FileField(_("Excel"), upload_to="briefings/%Y/%m/")
+    created_by = models.ForeignKey(
+        "core.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("made by")
+    )
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("daily briefing")
+        verbose_name_plural = _("daily briefings")
+        ordering = ["-day", "-created_at"]
+        indexes = [models.Index(fields=["org_unit", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} {self.day:%Y-%m-%d}"

@@ -1,0 +1,5 @@
+"""Placeholder until the module lands."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
