@@ -26,6 +26,8 @@ var/assets/.installed: package.json package-lock.json
 	mkdir -p var/assets
 	rm -rf var/assets/htmx.org && mkdir -p var/assets/htmx.org/dist
 	cp node_modules/htmx.org/dist/htmx.min.js var/assets/htmx.org/dist/
+	rm -rf var/assets/echarts && mkdir -p var/assets/echarts/dist
+	cp node_modules/echarts/dist/echarts.min.js var/assets/echarts/dist/
 	touch $@
 
 src/bastion/locale/.compiled: $(wildcard src/bastion/locale/*/LC_MESSAGES/django.po) $(VENV)/.installed

@@ -445,6 +445,7 @@ def insider_with_every_permission(world: Any) -> Any:
 from tests.command import harness_actions as _command_actions_harness  # noqa: E402
 from tests.command import harness_structure as _command_structure_harness  # noqa: E402
 from tests.command import harness_worklog as _command_worklog_harness  # noqa: E402, F401  (registers its builder)
+from tests.dashboard import harness as _dashboard_harness  # noqa: E402, F401
 from tests.mobilization.harness import mobilization_of_b  # noqa: E402  (registers its builders)
 from tests.outreach import harness_activities as _outreach_activities_harness  # noqa: E402
 from tests.outreach import harness_notices as _outreach_notices_harness  # noqa: E402

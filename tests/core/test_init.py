@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 from bastion.command.models import ActionItem, CommandPost, Decision, Liaison, Meeting
 from bastion.core.divisions import normalise_name, village_kind
 from bastion.core.models import Institution, OrgUnit, User
+from bastion.dashboard.figures import figure_totals, figures_verify
 from bastion.mobilization.selectors import mobilisation_figures
 from bastion.outreach.models import Activity, Inspection, Notice
 
@@ -81,6 +83,10 @@ def test_init_builds_mulei_county_from_official_codes_and_twice_changes_nothing(
     assert channels <= set(reach), "the report's channels"
     assert Notice.objects.filter(texts__has_key="kk-arab").exists(), "a bilingual notice"
     assert Inspection.objects.filter(follows__isnull=False, result="passed").exists(), "a rectification closed"
+    today = timezone.localdate()
+    live = figure_totals(hq.org_unit, ["outreach.reach", "mobilization.reported"], today - dt.timedelta(days=30), today)
+    assert live == {"outreach.reach": sum(reach.values()), "mobilization.reported": 3359}, "the dashboard's figures"
+    assert figures_verify() == {}, "the live figures equal the records"
     before = (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count())
     call_command("init", division="652328", demo=True, stdout=StringIO())
     assert (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count()) == before

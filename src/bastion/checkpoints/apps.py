@@ -24,4 +24,4 @@ class CheckpointsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from bastion.checkpoints import sources, tasks  # noqa: F401  (registers report sources and periodic tasks)
+        from bastion.checkpoints import figures, sources, tasks  # noqa: F401  (registers figures, sources, tasks)

@@ -49,4 +49,4 @@ class CommandConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from bastion.command import home_page, sources, tasks, unit_page  # noqa: F401  (sources, tasks, page sections)
+        from bastion.command import figures, home_page, sources, tasks, unit_page  # noqa: F401  (sources, tasks, page sections, figures)

@@ -9,6 +9,7 @@ from bastion.core.selectors import unread_count
 # (url name, label, permission needed or None)
 NAVIGATION = [
     ("core:home", _("Home"), None),
+    ("dashboard:board", _("Dashboard"), "dashboard.view_dailyfigure"),
     ("reporting:today", _("Reports"), "reporting.view_reportform"),
     ("reporting:immediate_list", _("Immediate reports"), "reporting.view_immediatereport"),
     ("residents:visit_list", _("My visits"), "residents.view_visittask"),

@@ -19,3 +19,6 @@ class DashboardConfig(AppConfig):
         "doctor": _SEE,
         "observer": _SEE,
     }
+
+    def ready(self) -> None:
+        from bastion.dashboard import tasks  # noqa: F401  (registers the morning briefing job)

@@ -42,4 +42,4 @@ class MobilizationConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from bastion.mobilization import jobs, sources, tasks, unit_page  # noqa: F401  (registers hooks)
+        from bastion.mobilization import figures, jobs, sources, tasks, unit_page  # noqa: F401  (registers hooks)

@@ -35,7 +35,7 @@ class ObservationConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from bastion.observation import sources  # noqa: F401  (registers the report sources)
+        from bastion.observation import figures, sources  # noqa: F401  (registers the figures and report sources)
         from bastion.observation.services.cases import case_open_from_visit
         from bastion.residents.services.screening import home_observation_starters
 

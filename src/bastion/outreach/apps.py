@@ -40,4 +40,4 @@ class OutreachConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from bastion.outreach import sources  # noqa: F401  (registers the report sources)
+        from bastion.outreach import figures, sources  # noqa: F401  (registers the report sources and figures)

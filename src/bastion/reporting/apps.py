@@ -25,4 +25,4 @@ class ReportingConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from bastion.reporting import sources, tasks  # noqa: F401  (registers sources and periodic jobs)
+        from bastion.reporting import figures, sources, tasks  # noqa: F401  (registers figures, sources, periodic jobs)

@@ -28,4 +28,4 @@ class ResidentsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from bastion.residents import jobs, sources, tasks  # noqa: F401  (registers sources, job runners, tasks)
+        from bastion.residents import figures, jobs, sources, tasks  # noqa: F401  (registers what they hold)

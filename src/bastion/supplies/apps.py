@@ -32,4 +32,4 @@ class SuppliesConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from bastion.supplies import sources, tasks  # noqa: F401  (registers report sources and periodic tasks)
+        from bastion.supplies import figures, sources, tasks  # noqa: F401  (report sources, periodic tasks, figures)

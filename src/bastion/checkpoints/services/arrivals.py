@@ -16,11 +16,13 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from bastion.checkpoints.figures import ARRIVALS_OPEN
 from bastion.checkpoints.models import Arrival
 from bastion.checkpoints.services.common import require
 from bastion.core.crypto import keyed_hash
 from bastion.core.models import User
 from bastion.core.services.audit import audit_record
+from bastion.dashboard.figures import figure_add
 from bastion.residents.models import Person
 from bastion.residents.validation import plain
 
@@ -74,6 +76,7 @@ def arrival_verify(
             _observe(person, by)
     arrival.result, arrival.verified_at, arrival.verified_by, arrival.note = result, now, by, plain(note)[:300]
     arrival.save(update_fields=["result", "verified_at", "verified_by", "note"])
+    figure_add(arrival.org_unit_id, ARRIVALS_OPEN, -1, timezone.localdate(now))
     audit_record(
         by=by,
         action="arrival.verify",

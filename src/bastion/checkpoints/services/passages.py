@@ -21,11 +21,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bastion.checkpoints.figures import ARRIVALS_OPEN, DIRECTION_KEY
 from bastion.checkpoints.models import Arrival, Passage, PassageField, Post, RiskArea, arrival_deadline
 from bastion.checkpoints.services.common import require
 from bastion.core.crypto import keyed_hash
 from bastion.core.models import OrgUnit, User
 from bastion.core.services.audit import audit_record, field_changes
+from bastion.dashboard.figures import figure_add
 from bastion.reporting.services.immediate import command_unit_of
 from bastion.residents.models import Person
 from bastion.residents.models.screening import FEVER_FROM
@@ -338,8 +340,10 @@ def passage_record(
     try:
         with transaction.atomic():
             passage.save()
+            figure_add(post.org_unit_id, DIRECTION_KEY[direction], 1, timezone.localdate(at))
             if "arrival" in reasons and to_unit is not None:
                 Arrival.objects.create(passage=passage, org_unit=to_unit, due_at=arrival_deadline(at))
+                figure_add(to_unit, ARRIVALS_OPEN, 1, timezone.localdate(at))
             else:
                 Passage.arrival.related.set_cached_value(passage, None)  # none: not looked up when shown
             audit_record(
@@ -371,7 +375,7 @@ def passage_count(*, by: User | None, post: Post, direction: str, now: dt.dateti
         raise ValidationError({"direction": _("Choose in or out.")})
     if not post.is_active:
         raise ValidationError({"post": _("This checkpoint is closed.")})
-    return Passage.objects.create(
+    passage = Passage.objects.create(
         post=post,
         org_unit=post.org_unit,
         direction=direction,
@@ -379,3 +383,5 @@ def passage_count(*, by: User | None, post: Post, direction: str, now: dt.dateti
         counted_only=True,
         recorded_by=by,
     )
+    figure_add(post.org_unit_id, DIRECTION_KEY[direction], 1, timezone.localdate(passage.at))
+    return passage

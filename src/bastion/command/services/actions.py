@@ -17,6 +17,7 @@ from bastion.command.services.common import group_of, member_current, owner_user
 from bastion.core.models import OrgUnit, User
 from bastion.core.services.audit import audit_record
 from bastion.core.services.notifications import notification_send
+from bastion.dashboard.figures import figure_add
 from bastion.residents.validation import plain
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -93,6 +94,7 @@ def action_item_create(
         created_by=by,
         **owner,
     )
+    figure_add(command_post.org_unit_id, "command.open_by_due", 1, due_on)
     audit_record(
         by=by,
         action="action_item.create",
@@ -138,7 +140,10 @@ def _note(
         note.attachment.save(upload.name or "attachment", upload, save=False)
     note.save()
     if status:
+        was_finished = item.is_finished
         item.status = status
+        if was_finished != item.is_finished:  # claimed done (-1) or reopened (+1), on the item's due date
+            figure_add(item.command_post.org_unit_id, "command.open_by_due", 1 if was_finished else -1, item.due_on)
     item.save(update_fields=["status", "claimed_at", "verified_at", "verified_by", "updated_at"])
     audit_record(
         by=by,

@@ -14,6 +14,7 @@ from bastion.core.crypto import keyed_hash
 from bastion.core.imports import Column, Finder, Refused, RowError, read_sheet
 from bastion.core.models import OrgUnit, User
 from bastion.core.services.audit import audit_record
+from bastion.mobilization.figures import assignment_status_count, assignments_count
 from bastion.mobilization.jobs import FULL_NAME, PHONE
 from bastion.mobilization.models import Assignment, Batch, Responder
 from bastion.mobilization.services.common import require
@@ -76,6 +77,7 @@ def assignment_create(*, by: User, batch: Batch, responder: Responder, unit: Org
         raise ValidationError(
             {"responder": _("%(name)s is already in %(batch)s.") % {"name": responder.masked_name, "batch": batch}}
         ) from None
+    assignments_count(batch, [unit.pk])
     audit_record(by=by, action="assignment.create", obj=assignment, org_unit=unit, summary={"batch": batch.number})
     return assignment
 
@@ -99,12 +101,14 @@ def assignment_report(
     _open(assignment.batch)
     if assignment.status == Assignment.Status.REPORTED:
         return assignment
+    was, was_reported_at = assignment.status, assignment.reported_at
     assignment.status = Assignment.Status.REPORTED
     assignment.reported_at = now or timezone.now()
     assignment.method = method
     assignment.confirmed_by = by
     assignment.absence_reason = ""
     assignment.save(update_fields=["status", "reported_at", "method", "confirmed_by", "absence_reason"])
+    assignment_status_count(assignment, was, was_reported_at)
     audit_record(
         by=by, action="assignment.report", obj=assignment, org_unit=assignment.unit, summary={"method": method}
     )
@@ -121,10 +125,12 @@ def assignment_absent(*, by: User, assignment: Assignment, reason: str) -> Assig
         raise ValidationError({"reason": _("Say why the responder is absent.")})
     if assignment.status == Assignment.Status.REPORTED:
         raise ValidationError(_("This responder has already reported."))
+    was, was_reported_at = assignment.status, assignment.reported_at
     assignment.status = Assignment.Status.ABSENT
     assignment.absence_reason = reason[:200]
     assignment.confirmed_by = by
     assignment.save(update_fields=["status", "absence_reason", "confirmed_by"])
+    assignment_status_count(assignment, was, was_reported_at)
     audit_record(by=by, action="assignment.absent", obj=assignment, org_unit=assignment.unit)
     return assignment
 
@@ -184,6 +190,7 @@ def assignments_import(*, by: User, batch: Batch, data: bytes) -> tuple[int, lis
         return 0, sorted(errors, key=lambda e: e["row"] or 0)
     with transaction.atomic():
         Assignment.objects.bulk_create(new.values(), batch_size=2000)
+        assignments_count(batch, [assignment.unit_id for assignment in new.values()])
         audit_record(
             by=by, action="assignment.import", obj=batch, org_unit=batch.org_unit, summary={"created": len(new)}
         )

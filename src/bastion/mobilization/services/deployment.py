@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from bastion.core.models import Institution, OrgUnit, User
 from bastion.core.services.audit import audit_record
+from bastion.mobilization.figures import secondment_count, secondment_end_count
 from bastion.mobilization.models import DutyType, LeaderAssignment, Responder, Secondment, Team, TeamKind
 from bastion.mobilization.services.common import require
 
@@ -56,6 +57,7 @@ def secondment_create(
         note=note.strip(),
         created_by=by,
     )
+    secondment_count(secondment)
     audit_record(by=by, action="secondment.create", obj=secondment, org_unit=org_unit, summary={"duty": duty_type.code})
     return secondment
 
@@ -65,8 +67,10 @@ def secondment_end(*, by: User, secondment: Secondment, ends_on: dt.date | None 
     require(by, "change_secondment", secondment.org_unit)
     ends_on = ends_on or timezone.localdate()
     _period(secondment.starts_on, ends_on)
+    was_ending = secondment.ends_on
     secondment.ends_on = ends_on
     secondment.save(update_fields=["ends_on"])
+    secondment_end_count(secondment, was_ending)
     audit_record(
         by=by, action="secondment.end", obj=secondment, org_unit=secondment.org_unit, summary={"ends_on": str(ends_on)}
     )

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from bastion.core.models import Institution, OrgUnit, User
 from bastion.core.scope import unit_in_scope
 from bastion.core.services.audit import audit_record
+from bastion.dashboard.figures import figure_add
+from bastion.observation.figures import ACTIVE
 from bastion.observation.models import CaseEvent, IsolationSite, ObservationCase, ObservationReason, Referral
 from bastion.observation.schedule import minutes_of
 from bastion.observation.services.common import require
@@ -129,6 +131,7 @@ def case_open(
         raise ValidationError(
             {"person": _("%(name)s is already under observation.") % {"name": person.masked_name}}
         ) from exc
+    figure_add(case.org_unit_id, ACTIVE, 1, start_date)
     _event(case, CaseEvent.Kind.OPENED, by, now, str(reason))
     VisitTask.objects.filter(person=person, awaiting_observation=True).update(awaiting_observation=False)
     audit_record(
@@ -206,6 +209,7 @@ def case_release(*, by: User, case: ObservationCase, note: str, now: dt.datetime
         raise ValidationError({"note": _("Write the release note: the person's condition at the end.")})
     case.status, case.ended_at, case.release_note = Status.RELEASED, now, note.strip()
     case.save(update_fields=["status", "ended_at", "release_note"])
+    figure_add(case.org_unit_id, ACTIVE, -1, timezone.localdate(now))
     _event(case, CaseEvent.Kind.RELEASED, by, now, note.strip())
     audit_record(by=by, action="observation.release", obj=case, org_unit=case.org_unit)
     return case
@@ -246,6 +250,7 @@ def case_refer(
     )
     case.status, case.ended_at = Status.REFERRED, now
     case.save(update_fields=["status", "ended_at"])
+    figure_add(case.org_unit_id, ACTIVE, -1, timezone.localdate(now))
     _event(case, CaseEvent.Kind.REFERRED, by, now, f"{hospital.name}: {handover.strip()}")
     audit_record(by=by, action="observation.refer", obj=case, org_unit=case.org_unit, summary={"hospital": hospital.pk})
     return referral
@@ -305,6 +310,9 @@ def case_transfer(
         case.status, case.ended_at = Status.TRANSFERRED, now
         text = f"{previous.display_name} → {plain(outside)}: {plain(reason)}"
     case.save(update_fields=["org_unit", "status", "ended_at"])
+    figure_add(previous, ACTIVE, -1, timezone.localdate(now))  # moved to the unit taking over, or ended here
+    if to_unit is not None:
+        figure_add(to_unit, ACTIVE, 1, timezone.localdate(now))
     case.checks.update(org_unit=case.org_unit)
     _event(case, CaseEvent.Kind.TRANSFERRED, by, now, text, from_unit=previous)
     audit_record(

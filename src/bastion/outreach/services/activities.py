@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from bastion.core.models import OrgUnit, User
 from bastion.core.scope import require_in_scope, scope_paths
 from bastion.core.services.audit import audit_record, field_changes
+from bastion.dashboard.figures import figure_add
 from bastion.outreach.models import Activity, Channel, Notice, TargetGroup
 from bastion.residents.validation import plain
 
@@ -153,6 +154,12 @@ def _checked(
     return cast(dt.date, day), cast(int, count), cast(int, repeats)
 
 
+def _count(activity: Activity, sign: int) -> None:
+    """Add (1) or take back (-1) the activity in the live figures of its unit and day."""
+    figure_add(activity.org_unit_id, "outreach.reach", sign * activity.reach, activity.on)
+    figure_add(activity.org_unit_id, "outreach.activities", sign, activity.on)
+
+
 @transaction.atomic
 def activity_record(
     *,
@@ -191,6 +198,7 @@ def activity_record(
         note=plain(note)[:300],
         created_by=by,
     )
+    _count(activity, 1)
     audit_record(
         by=by,
         action="outreach.activity_record",
@@ -248,9 +256,14 @@ def activity_update(
         "notice": notice,
         "note": plain(note)[:300],
     }
+    was = (activity.org_unit_id, activity.on, activity.reach)
     changes = field_changes(activity, data)
     if changes:
         activity.save(update_fields=list(changes))
+        if was != (activity.org_unit_id, activity.on, activity.reach):
+            figure_add(was[0], "outreach.reach", -was[2], was[1])
+            figure_add(was[0], "outreach.activities", -1, was[1])
+            _count(activity, 1)
         audit_record(by=by, action="outreach.activity_update", obj=activity, org_unit=org_unit, summary=changes)
     return activity
 
@@ -266,4 +279,5 @@ def activity_delete(*, by: User | None, activity: Activity) -> None:
         "times": activity.times,
     }
     audit_record(by=by, action="outreach.activity_delete", obj=activity, org_unit=activity.org_unit, summary=summary)
+    _count(activity, -1)
     activity.delete()

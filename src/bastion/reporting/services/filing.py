@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 
 from bastion.core.models import OrgUnit, User
 from bastion.core.services.audit import audit_record
+from bastion.dashboard.figures import figure_add
+from bastion.reporting.figures import STATUS_KEY
 from bastion.reporting.models import Indicator, Report, ReportForm, ReportValue
 from bastion.reporting.services.common import deadline_at, files_form, local_today, require
 from bastion.reporting.sources import source_value
@@ -178,13 +180,18 @@ def report_submit(
             note=note.strip()[:300],
             idempotency_key=idempotency_key,
         )
+        figure_add(org_unit, STATUS_KEY[report.status], 1, period)
         action = "report.zero" if is_zero else "report.file"
         summary: dict[str, Any] = {"late": late}
     else:
         before = {v.indicator.code: _shown(v) for v in report.values.select_related("indicator")}
+        was = report.status
         report.is_zero = is_zero
         report.note = note.strip()[:300]
         report.save(update_fields=["is_zero", "note", "updated_at"])
+        if report.status != was:  # a report turned into a zero report, or back
+            figure_add(org_unit, STATUS_KEY[was], -1, period)
+            figure_add(org_unit, STATUS_KEY[report.status], 1, period)
         report.values.all().delete()
         after = {c.indicator.code: _plain(c.number) if c.number is not None else c.text for c in cleaned}
         changes = {

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from bastion.core.models import OrgUnit, User, UserScope
 from bastion.core.services.audit import audit_record
 from bastion.core.services.notifications import notification_send
+from bastion.dashboard.figures import figure_add
+from bastion.reporting.figures import IMMEDIATE, immediate_level_add
 from bastion.reporting.models import ImmediateReport, ImmediateReportEvent, IncidentCategory
 from bastion.reporting.services.common import require
 
@@ -118,6 +120,8 @@ def immediate_report_file(
     )
     report.escalate_at = _escalate_at(report, now)
     report.save()
+    figure_add(org_unit, IMMEDIATE, 1, timezone.localdate(now))
+    immediate_level_add(report, 1, timezone.localdate(now))
     ImmediateReportEvent.objects.create(report=report, at=now, kind=Kind.FILED, by=by, org_unit=org_unit)
     audit_record(
         by=by,
@@ -202,6 +206,7 @@ def immediate_report_close(
     report = _step(report, by=by, kind=Kind.CLOSED, allowed=NOT_CLOSED, text=outcome.strip(), now=now)
     report.state, report.closed_at, report.outcome = State.CLOSED, now, outcome.strip()
     report.save(update_fields=[*STEP_FIELDS, "closed_at", "outcome"])
+    immediate_level_add(report, -1, timezone.localdate(now))
     audit_record(by=by, action="immediate.close", obj=report, org_unit=report.org_unit)
     return report
 

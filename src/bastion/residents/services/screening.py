@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
@@ -17,6 +18,7 @@ from django.utils.translation import ngettext
 
 from bastion.core.models import OrgUnit, User
 from bastion.core.services.audit import audit_record
+from bastion.residents.figures import round_closed, round_opened, visit_counted
 from bastion.residents.models import (
     ACCOUNTED,
     Campaign,
@@ -114,6 +116,7 @@ def round_open(*, by: User, screening_round: ScreeningRound, now: dt.datetime | 
     screening_round.status = ScreeningRound.Status.OPEN
     screening_round.opened_at, screening_round.opened_by = now or timezone.now(), by
     screening_round.save(update_fields=["status", "opened_at", "opened_by"])
+    round_opened(screening_round, Counter(task.org_unit_id for task in tasks))
     audit_record(
         by=by,
         action="round.open",
@@ -231,6 +234,7 @@ def visit_record(
     if errors:
         raise ValidationError(errors)
     now = now or timezone.now()
+    unit_before, visited_before = task.org_unit_id, task.visited_at
     visit = Visit.objects.create(
         task=task,
         org_unit=task.org_unit,
@@ -253,6 +257,7 @@ def visit_record(
     if outcome == Outcome.HOME_OBSERVATION:
         task.awaiting_observation = not home_observation_starters
     task.save()
+    visit_counted(task=task, visit=visit, unit_before=unit_before, visited_before=visited_before)
     audit_record(
         by=by,
         action="visit.record",
@@ -310,6 +315,7 @@ def round_close(*, by: User, screening_round: ScreeningRound, now: dt.datetime |
     screening_round.status = ScreeningRound.Status.CLOSED
     screening_round.closed_at, screening_round.closed_by = now or timezone.now(), by
     screening_round.save(update_fields=["status", "closed_at", "closed_by"])
+    round_closed(screening_round, screening_round.closed_at)
     audit_record(
         by=by,
         action="round.close",

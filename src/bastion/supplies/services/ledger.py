@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from bastion.core.models import User
 from bastion.core.services.audit import audit_record
 from bastion.residents.validation import plain
+from bastion.supplies.figures import movements_count
 from bastion.supplies.models import Balance, Batch, Distribution, Donation, Item, Movement, Store, Transfer
 from bastion.supplies.services.common import quantity as valid_quantity
 from bastion.supplies.services.common import require, store_usable
@@ -116,6 +117,7 @@ def _take(store: Store, item: Item, wanted: int, batch: Batch | None, *, allow_e
 
 
 def _record(store: Store, item: Item, batch: Batch | None, kind: str, signed: int, **fields: object) -> Movement:
+    """Write one movement; the caller passes it (or all of one entry's) to ``movements_count``."""
     return Movement.objects.create(
         store=store, org_unit=store.org_unit, item=item, batch=batch, kind=kind, quantity=signed, **fields
     )
@@ -165,6 +167,7 @@ def stock_receive(
     movement = _record(
         store, item, batch, source, quantity, at=_when(at), by=by, note=plain(note)[:300], donation=donation
     )
+    movements_count([movement])
     audit_record(
         by=by,
         action=f"stock.{source}",
@@ -219,6 +222,7 @@ def stock_issue(
         )
         for piece in _take(store, item, quantity, batch)
     ]
+    movements_count(movements)
     audit_record(
         by=by,
         action="stock.issue",
@@ -289,6 +293,7 @@ def stock_issue_to_list(
                 if left[index] == 0:
                     index += 1
     Movement.objects.bulk_create(rows, batch_size=500)
+    movements_count(rows)
     audit_record(
         by=by,
         action="stock.issue_list",
@@ -332,6 +337,7 @@ def stock_adjust(
     movements = [
         _record(store, item, p.batch, Movement.Kind.ADJUSTMENT, -p.quantity, at=now, by=by, note=reason) for p in pieces
     ]
+    movements_count(movements)
     audit_record(
         by=by,
         action="stock.adjust",
@@ -357,6 +363,7 @@ def stock_write_off(
         _record(store, item, p.batch, Movement.Kind.WRITE_OFF, -p.quantity, at=timezone.now(), by=by, note=reason)
         for p in pieces
     ]
+    movements_count(movements)
     audit_record(
         by=by,
         action="stock.write_off",
@@ -376,7 +383,7 @@ def stock_write_off(
 def transfer_out(transfer: Transfer, by: User | None, batch: Batch | None) -> list[Movement]:
     """The out side of a transfer, inside the caller's transaction."""
     pieces = _take(transfer.from_store, transfer.item, transfer.quantity, batch)
-    return [
+    movements = [
         _record(
             transfer.from_store,
             transfer.item,
@@ -390,6 +397,8 @@ def transfer_out(transfer: Transfer, by: User | None, batch: Batch | None) -> li
         )
         for p in pieces
     ]
+    movements_count(movements)
+    return movements
 
 
 def transfer_in(transfer: Transfer, by: User | None, at: dt.datetime) -> list[Movement]:
@@ -413,4 +422,5 @@ def transfer_in(transfer: Transfer, by: User | None, at: dt.datetime) -> list[Mo
                 note=transfer.note,
             )
         )
+    movements_count(movements)
     return movements

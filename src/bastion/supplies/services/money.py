@@ -16,6 +16,7 @@ from bastion.core.models import OrgUnit, User
 from bastion.core.scope import unit_in_scope
 from bastion.core.services.audit import audit_record
 from bastion.residents.validation import plain
+from bastion.supplies.figures import donation_count
 from bastion.supplies.models import Donation, Fund, FundEntry, Item, Movement, Store
 from bastion.supplies.services.common import money, require, store_usable
 from bastion.supplies.services.ledger import stock_receive
@@ -221,6 +222,7 @@ def donation_record(
     donation.number = f"JZ{received_on:%Y}-{donation.pk:06d}"
     donation.thanks = thanks_for(donation)
     donation.save(update_fields=["number", "thanks"])
+    donation_count(donation)
     if kind == Donation.Kind.GOODS:
         assert store is not None and item is not None and quantity is not None
         movement = stock_receive(
