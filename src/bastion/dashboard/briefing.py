@@ -63,6 +63,13 @@ class FigureLine:
     """The same figure the day before: the flow of that day, the level at its end."""
 
 
+def _line(key: str, value: int, previous: int) -> FigureLine:
+    """A figure as the briefing prints it: money kept in fen is shown in whole yuan."""
+    if key.endswith("_fen"):
+        return FigureLine(key, _("Cash donated (yuan)"), round(value / 100), round(previous / 100))
+    return FigureLine(key, str(FIGURES[key].label), value, previous)
+
+
 @dataclass(frozen=True)
 class ChildRow:
     name: str
@@ -143,7 +150,7 @@ def briefing_gather(unit: OrgUnit, day: dt.date, *, now: dt.datetime | None = No
     keys = briefing_keys()
     totals = figure_totals(unit, keys, day, day)
     before = figure_totals(unit, keys, day - dt.timedelta(days=1), day - dt.timedelta(days=1))
-    figures = [FigureLine(key, str(FIGURES[key].label), totals[key], before[key]) for key in keys]
+    figures = [_line(key, totals[key], before[key]) for key in keys]
 
     by_child = figure_by_child(unit, keys, day, day)
     children_units = list(OrgUnit.objects.filter(pk__in=list(by_child)).order_by("sort_order", "path"))

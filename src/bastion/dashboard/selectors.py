@@ -18,6 +18,7 @@ from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bastion.core.models import Institution, OrgUnit, User
 from bastion.core.selectors import institution_subtree_counts, orgunit_roots_for_user, orgunit_subtree_counts
@@ -60,7 +61,7 @@ supplies pages."""
 
 CHARTS: list[tuple[str, Promise, list[str]]] = [
     ("passages", _("Passages in and out"), ["checkpoints.passages_in", "checkpoints.passages_out"]),
-    ("observation", _("Under observation"), ["observation.active"]),
+    ("observation", pgettext_lazy("chart", "Under observation"), ["observation.active"]),
     ("reports", _("Reports filed"), ["reporting.filed_on_time", "reporting.filed_late", "reporting.filed_zero"]),
     ("outreach", _("Outreach reach"), ["outreach.reach"]),
 ]
