@@ -8,8 +8,7 @@ No ``from __future__ import annotations`` here: django-ninja reads the annotatio
 the pagination module's namespace, where ``Query`` is not defined.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -26,7 +25,7 @@ from bastion.command.selectors import meetings as meeting_selectors
 from bastion.command.selectors import structure as structure_selectors
 from bastion.command.services import actions, meetings, weaknesses
 from bastion.core import selectors as core_selectors
-from bastion.core.api import require_perm
+from bastion.core.api import errors_named_as_sent, require_perm
 from bastion.core.models import OrgUnit, User
 from bastion.supplies.selectors import money as money_selectors
 
@@ -41,18 +40,6 @@ SENT_AS = {
     "org_unit": "unit_id",
     "weakness": "weakness_id",
 }
-
-
-@contextmanager
-def _errors_named_as_sent(owner: str = "owner") -> Iterator[None]:
-    """A service's field errors under the names the client sent; an owner error under the one owner id sent."""
-    try:
-        yield
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise
-        names = SENT_AS | {"owner": owner}
-        raise ValidationError({names.get(k, k): v for k, v in exc.message_dict.items()}) from exc
 
 
 def _owner_sent(payload: s.ItemIn | s.DecisionIn) -> str:
@@ -144,7 +131,7 @@ def create_item(request: HttpRequest, payload: s.ItemIn) -> Status[Any]:
     if weakness is not None and weakness.command_post_id != post.pk:
         found.errors["weakness_id"] = _("This weakness belongs to another command post.")
     found.check()
-    with _errors_named_as_sent(owner=_owner_sent(payload)):
+    with errors_named_as_sent(SENT_AS | {"owner": _owner_sent(payload)}):
         item = actions.action_item_create(
             by=user,
             command_post=post,
@@ -171,7 +158,7 @@ def _item_step(
 ) -> dict[str, Any]:
     user = require_perm(request, perm)
     item = selectors.item_get_for_user(user, action_item_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         step(user, item)
     return _item_detail(selectors.item_get_for_user(user, action_item_id))
 
@@ -266,7 +253,7 @@ def open_meeting(request: HttpRequest, payload: s.MeetingIn) -> Status[Any]:
     user = require_perm(request, "command.add_meeting")
     post = structure_selectors.post_get_for_user(user, payload.command_post_id)
     kind = _kind(payload.kind)
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         meeting = meetings.meeting_open(
             by=user,
             command_post=post,
@@ -288,7 +275,7 @@ def record_attendance(request: HttpRequest, meeting_id: int, payload: s.Attendan
     member = found.get("member_id", structure_selectors.member_get_for_user, payload.member_id)
     found.check()
     assert member is not None
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         return meetings.attendance_record(
             by=user,
             meeting=meeting,
@@ -307,7 +294,7 @@ def record_decision(request: HttpRequest, meeting_id: int, payload: s.DecisionIn
     owners = _owners(found, payload)
     fund = found.get("fund_id", money_selectors.fund_get_for_user, payload.fund_id)
     found.check()
-    with _errors_named_as_sent(owner=_owner_sent(payload)):
+    with errors_named_as_sent(SENT_AS | {"owner": _owner_sent(payload)}):
         decision = meetings.decision_record(
             by=user,
             meeting=meeting,
@@ -355,7 +342,7 @@ def record_weakness(request: HttpRequest, payload: s.WeaknessIn) -> Status[Any]:
     unit = found.get("unit_id", core_selectors.orgunit_get_for_user, payload.unit_id)
     found.check()
     assert unit is not None
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         weakness = weaknesses.weakness_record(
             by=user,
             command_post=post,
@@ -372,6 +359,6 @@ def verify_weakness(request: HttpRequest, weakness_id: int, payload: s.WeaknessV
     """Supervision closes a weakness once every corrective item is verified, saying how the fix was checked."""
     user = require_perm(request, "command.change_weakness")
     weakness = selectors.weakness_get_for_user(user, weakness_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         weaknesses.weakness_verify(by=user, weakness=weakness, verification=payload.verification)
     return _with_items(selectors.weaknesses_for_user(user)).get(pk=weakness.pk)

@@ -9,8 +9,7 @@ No ``from __future__ import annotations`` here: django-ninja reads the annotatio
 the pagination module's namespace, where ``Query`` is not defined.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -29,7 +28,7 @@ from bastion.command.selectors.structure import UnitContacts
 from bastion.command.services import structure as services
 from bastion.command.services import worklog as worklog_services
 from bastion.core import selectors as core_selectors
-from bastion.core.api import require_perm
+from bastion.core.api import errors_named_as_sent, require_perm
 from bastion.core.models import OrgUnit, User
 from bastion.core.scope import scoped
 
@@ -45,17 +44,6 @@ NOT_FOUND = {
     "lead_id": gettext_lazy("No such member in your scope."),
     "user_id": gettext_lazy("No such account works for this command post."),
 }
-
-
-@contextmanager
-def _errors_named_as_sent(**sent_as: str) -> Iterator[None]:
-    """A service's field errors under the names the client sent (``lead`` as ``lead_id``…)."""
-    try:
-        yield
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise
-        raise ValidationError({sent_as.get(k, k): v for k, v in exc.message_dict.items()}) from exc
 
 
 class _Lookup:
@@ -123,7 +111,7 @@ def create_post(request: HttpRequest, payload: s.PostIn) -> Status[Any]:
     unit = found.get("org_unit_id", lambda pk: core_selectors.orgunit_get_for_user(user, pk), payload.org_unit_id)
     found.check()
     assert unit is not None
-    with _errors_named_as_sent(org_unit="org_unit_id"):
+    with errors_named_as_sent({"org_unit": "org_unit_id"}):
         command_post = services.command_post_create(
             by=user,
             org_unit=unit,
@@ -147,7 +135,7 @@ def add_member(request: HttpRequest, command_post_id: int, payload: s.MemberIn) 
     found = _Lookup()
     account = found.get("user_id", lambda pk: _account_of(command_post, pk), payload.user_id)
     found.check()
-    with _errors_named_as_sent(user="user_id"):
+    with errors_named_as_sent({"user": "user_id"}):
         member = services.post_member_add(
             by=user,
             command_post=command_post,
@@ -175,7 +163,7 @@ def end_member(request: HttpRequest, member_id: int, payload: s.EndIn) -> PostMe
     their lead."""
     user = require_perm(request, "command.change_postmember")
     member = selectors.member_get_for_user(user, member_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent({}):
         return services.post_member_end(by=user, member=member, ends_on=payload.ends_on)
 
 
@@ -222,7 +210,7 @@ def create_group(request: HttpRequest, command_post_id: int, payload: s.GroupIn)
     user = require_perm(request, "command.add_workinggroup")
     command_post = selectors.post_get_for_user(user, command_post_id)
     data = _group_data(user, payload)
-    with _errors_named_as_sent(**GROUP_SENT_AS):
+    with errors_named_as_sent(GROUP_SENT_AS):
         group = services.working_group_create(by=user, command_post=command_post, **data)
     return Status(201, _group_out(group))
 
@@ -241,7 +229,7 @@ def update_group(request: HttpRequest, group_id: int, payload: s.GroupUpdateIn) 
     user = require_perm(request, "command.change_workinggroup")
     group = selectors.group_get_for_user(user, group_id)
     data = _group_data(user, payload)
-    with _errors_named_as_sent(**GROUP_SENT_AS):
+    with errors_named_as_sent(GROUP_SENT_AS):
         services.working_group_update(by=user, group=group, is_active=payload.is_active, **data)
     return _group_out(group)
 
@@ -267,7 +255,7 @@ def create_liaison(request: HttpRequest, command_post_id: int, payload: s.Liaiso
     hq_member = found.get("hq_member_id", lambda pk: selectors.member_get_for_user(user, pk), payload.hq_member_id)
     found.check()
     assert hq_member is not None
-    with _errors_named_as_sent(unit="unit_id", institution="institution_id", hq_member="hq_member_id"):
+    with errors_named_as_sent({"unit": "unit_id", "institution": "institution_id", "hq_member": "hq_member_id"}):
         liaison = services.liaison_create(
             by=user,
             command_post=command_post,
@@ -286,7 +274,7 @@ def end_liaison(request: HttpRequest, liaison_id: int, payload: s.EndIn) -> Liai
     """End a liaison without a successor (the unit merged away, the institution closed); the row stays."""
     user = require_perm(request, "command.change_liaison")
     liaison = selectors.liaison_get_for_user(user, liaison_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent({}):
         services.liaison_end(by=user, liaison=liaison, ends_on=payload.ends_on)
     return _liaison_out(liaison)
 
@@ -330,7 +318,7 @@ def draft_worklog(request: HttpRequest, payload: s.WorkLogIn) -> Status[Any]:
     """Draft the post's log of the day from the day's records; a draft nobody edited yet is drafted again."""
     user = require_perm(request, "command.change_worklog")
     command_post = selectors.post_get_for_user(user, payload.command_post_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent({}):
         log = worklog_services.worklog_draft(by=user, command_post=command_post, day=payload.day)
     return Status(201, worklog_selectors.worklog_get_for_user(user, log.pk))
 
@@ -340,7 +328,7 @@ def edit_worklog(request: HttpRequest, worklog_id: int, payload: s.WorkLogEditIn
     """The office's edit of a draft; a signed log is refused (amend it instead) and stays as signed."""
     user = require_perm(request, "command.change_worklog")
     log = worklog_selectors.worklog_get_for_user(user, worklog_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent({}):
         worklog_services.worklog_edit(by=user, log=log, body=payload.body)
     return worklog_selectors.worklog_get_for_user(user, worklog_id)
 
@@ -350,7 +338,7 @@ def sign_worklog(request: HttpRequest, worklog_id: int) -> WorkLog:
     """The office signs the log off: its text is final from then on, and changes are amendments."""
     user = require_perm(request, "command.sign_worklog")
     log = worklog_selectors.worklog_get_for_user(user, worklog_id)
-    with _errors_named_as_sent(log=NON_FIELD_ERRORS):
+    with errors_named_as_sent({"log": NON_FIELD_ERRORS}):
         worklog_services.worklog_sign(by=user, log=log)
     return worklog_selectors.worklog_get_for_user(user, worklog_id)
 
@@ -360,6 +348,6 @@ def amend_worklog(request: HttpRequest, worklog_id: int, payload: s.AmendmentIn)
     """An amendment to a signed log, kept after it with its author and time."""
     user = require_perm(request, "command.change_worklog")
     log = worklog_selectors.worklog_get_for_user(user, worklog_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent({}):
         amendment = worklog_services.worklog_amend(by=user, log=log, text=payload.text)
     return Status(201, amendment)

@@ -1,3 +1,7 @@
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, FilterSchema, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
@@ -22,6 +26,17 @@ def require_perm(request: HttpRequest, perm: str) -> User:
     if not user.has_perm(perm):
         raise Http404("not found")
     return user
+
+
+@contextmanager
+def errors_named_as_sent(sent_as: Mapping[str, str]) -> Iterator[None]:
+    """A service's field errors under the names the client sent (``store`` as ``store_id``…)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError({sent_as.get(k, k): v for k, v in exc.message_dict.items()}) from exc
 
 
 class OrgUnitOut(Schema):

@@ -7,8 +7,6 @@ Persons appear by name and address only; ID and phone numbers never leave throug
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import fields
 from decimal import Decimal
 from typing import Any
@@ -22,7 +20,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.core import selectors as core_selectors
-from bastion.core.api import require_perm
+from bastion.core.api import errors_named_as_sent, require_perm
 from bastion.core.models import OrgUnit, User
 from bastion.core.models.orgunits import PATH_STEP
 from bastion.core.scope import unit_in_scope
@@ -39,16 +37,6 @@ router = Router(tags=["observation"])
 
 # Services name the model field (site); the client sent site_id, so the 422 names what was sent.
 SENT_AS = {name: f"{name}_id" for name in ("person", "site", "cadre", "doctor", "hospital", "to_unit")}
-
-
-@contextmanager
-def _errors_named_as_sent() -> Iterator[None]:
-    try:
-        yield
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise
-        raise ValidationError({SENT_AS.get(k, k): v for k, v in exc.message_dict.items()}) from exc
 
 
 def _unit(user: User, unit_id: int | None) -> OrgUnit | None:
@@ -97,7 +85,7 @@ def open_case(request: HttpRequest, payload: CaseIn) -> Status[Any]:
     if reason is None:
         raise ValidationError({"reason": _("Choose a reason from the list.")})
     site = selectors.site_get_for_user(user, payload.site_id) if payload.site_id else None
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         case = case_services.case_open(
             by=user,
             person=person,
@@ -191,7 +179,7 @@ def refer_case(request: HttpRequest, case_id: int, payload: ReferIn) -> Status[A
     hospital = next((h for h in case_services.designated_hospitals() if h.pk == payload.hospital_id), None)
     if hospital is None:
         raise ValidationError({"hospital_id": _("Choose one of the designated hospitals.")})
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         referral = case_services.case_refer(
             by=user, case=case, hospital=hospital, transport=payload.transport, handover=payload.handover
         )
@@ -216,7 +204,7 @@ def transfer_case(request: HttpRequest, case_id: int, payload: TransferIn) -> Ob
         to_unit = OrgUnit.objects.filter(pk=payload.to_unit_id, path__startswith=root).first()
         if to_unit is None:
             raise Http404("unit not found")
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         return case_services.case_transfer(
             by=user, case=case, reason=payload.reason, to_unit=to_unit, outside=payload.outside
         )

@@ -5,8 +5,6 @@ No ``from __future__ import annotations`` here: django-ninja reads the annotatio
 the pagination module's namespace, where ``Query`` is not defined."""
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,7 +15,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.core import selectors as core_selectors
-from bastion.core.api import require_perm
+from bastion.core.api import errors_named_as_sent, require_perm
 from bastion.core.models import OrgUnit, User
 from bastion.outreach import schemas_activities as s
 from bastion.outreach.models import Channel, Gathering, Notice, TargetGroup
@@ -29,16 +27,6 @@ from bastion.outreach.services.gatherings import gathering_outcome, gathering_re
 router = Router(tags=["outreach"])
 
 SENT_AS = {"org_unit": "unit_id", "notice": "notice_id"}
-
-
-@contextmanager
-def _errors_named_as_sent() -> Iterator[None]:
-    try:
-        yield
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise
-        raise ValidationError({SENT_AS.get(k, k): v for k, v in exc.message_dict.items()}) from exc
 
 
 def _unit(user: User, unit_id: int | None) -> OrgUnit | None:
@@ -88,7 +76,7 @@ def record_activity(request: HttpRequest, payload: s.ActivityIn) -> Status[Any]:
     """What a unit did on a day: the reach is refused when negative or absurd for the unit's population."""
     user = require_perm(request, "outreach.add_activity")
     unit = core_selectors.orgunit_get_for_user(user, payload.unit_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         activity = activity_record(
             by=user,
             org_unit=unit,
@@ -155,7 +143,7 @@ def list_gatherings(request: HttpRequest, filters: Query[s.GatheringFilters]) ->
 def record_gathering(request: HttpRequest, payload: s.GatheringIn) -> Status[Any]:
     user = require_perm(request, "outreach.add_gathering")
     unit = core_selectors.orgunit_get_for_user(user, payload.unit_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         gathering = gathering_record(by=user, org_unit=unit, **payload.dict(exclude={"unit_id"}))
     return Status(201, gathering)
 
@@ -171,5 +159,5 @@ def record_outcome(request: HttpRequest, gathering_id: int, payload: s.OutcomeIn
     """How it went; held outcomes need the actual size. Recording it again replaces it (the audit keeps both)."""
     user = require_perm(request, "outreach.change_gathering")
     gathering = gathering_selectors.gathering_get_for_user(user, gathering_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         return gathering_outcome(by=user, gathering=gathering, **payload.dict())

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.core import selectors as core_selectors
-from bastion.core.api import require_perm
+from bastion.core.api import errors_named_as_sent, require_perm
 from bastion.outreach import schemas_notices as s
 from bastion.outreach.models import Notice
 from bastion.outreach.selectors import notices as selectors
@@ -21,16 +18,6 @@ from bastion.outreach.services import notices as services
 router = Router(tags=["outreach"])
 
 SENT_AS = {"org_unit": "unit_id"}
-
-
-@contextmanager
-def _errors_named_as_sent() -> Iterator[None]:
-    try:
-        yield
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise
-        raise ValidationError({SENT_AS.get(k, k): v for k, v in exc.message_dict.items()}) from exc
 
 
 @router.get("/outreach/notices", response=list[s.NoticeOut])
@@ -57,7 +44,7 @@ def create_notice(request: HttpRequest, payload: s.NoticeIn) -> Status[Any]:
     """A notice of a unit in scope; version 1. Chinese (``zh-hans``) title and body are required."""
     user = require_perm(request, "outreach.add_notice")
     unit = core_selectors.orgunit_get_for_user(user, payload.unit_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         notice = services.notice_create(
             by=user,
             org_unit=unit,
@@ -74,7 +61,7 @@ def update_notice(request: HttpRequest, notice_id: int, payload: s.NoticeChangeI
     """The notice as it now reads: a new version when anything changed; the old versions are kept."""
     user = require_perm(request, "outreach.change_notice")
     notice = selectors.notice_get_for_user(user, notice_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         notice = services.notice_update(
             by=user,
             notice=notice,
@@ -91,6 +78,6 @@ def withdraw_notice(request: HttpRequest, notice_id: int) -> Notice:
     """Take a published notice down from the public page now."""
     user = require_perm(request, "outreach.change_notice")
     notice = selectors.notice_get_for_user(user, notice_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         notice = services.notice_withdraw(by=user, notice=notice)
     return notice

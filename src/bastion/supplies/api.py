@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +11,7 @@ from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.core import selectors as core_selectors
-from bastion.core.api import require_perm
+from bastion.core.api import errors_named_as_sent, require_perm
 from bastion.core.models import OrgUnit, User
 from bastion.supplies import schemas as s
 from bastion.supplies.models import Donation, Item, Store, SupplyRequest, Transfer
@@ -25,16 +23,6 @@ from bastion.supplies.services.money import donation_record
 router = Router(tags=["supplies"])
 
 SENT_AS = {name: f"{name}_id" for name in ("store", "from_store", "to_store", "fund")} | {"org_unit": "unit_id"}
-
-
-@contextmanager
-def _errors_named_as_sent() -> Iterator[None]:
-    try:
-        yield
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise
-        raise ValidationError({SENT_AS.get(k, k): v for k, v in exc.message_dict.items()}) from exc
 
 
 def _unit(user: User, unit_id: int | None) -> OrgUnit | None:
@@ -91,7 +79,7 @@ def _store(user: User, store_id: int) -> Store:
 def receive(request: HttpRequest, store_id: int, payload: s.ReceiveIn) -> Status[Any]:
     user = require_perm(request, "supplies.add_movement")
     store = _store(user, store_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         movement = ledger.stock_receive(
             by=user, store=store, item=_item(payload.item), **payload.dict(exclude={"item"})
         )
@@ -103,7 +91,7 @@ def issue(request: HttpRequest, store_id: int, payload: s.IssueIn) -> Status[Any
     """Issue to one recipient; never more than the store holds (the answer says how much it holds)."""
     user = require_perm(request, "supplies.add_movement")
     store = _store(user, store_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         movements = ledger.stock_issue(by=user, store=store, item=_item(payload.item), **payload.dict(exclude={"item"}))
     return Status(201, movements)
 
@@ -114,7 +102,7 @@ def hand_out(request: HttpRequest, store_id: int, payload: s.HandOutIn) -> Statu
     user = require_perm(request, "supplies.add_movement")
     store = _store(user, store_id)
     lines = [(_item(line.item, "items"), line.each) for line in payload.items]
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         distribution = ledger.stock_issue_to_list(
             by=user,
             store=store,
@@ -150,7 +138,7 @@ def dispatch(request: HttpRequest, payload: s.TransferIn) -> Status[Any]:
     to_store = Store.objects.filter(pk=payload.to_store_id).select_related("org_unit").first()
     if to_store is None:
         raise ValidationError({"to_store_id": _("No such store.")})
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         transfer = transfers.transfer_dispatch(
             by=user,
             from_store=from_store,
@@ -182,7 +170,7 @@ def list_requests(request: HttpRequest, status: str = "", unit: int | None = Non
 def ask(request: HttpRequest, payload: s.RequestIn) -> Status[Any]:
     user = require_perm(request, "supplies.add_supplyrequest")
     store = _store(user, payload.store_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         asked = transfers.request_create(
             by=user, store=store, item=_item(payload.item), quantity=payload.quantity, reason=payload.reason
         )
@@ -194,7 +182,7 @@ def decide(request: HttpRequest, supply_request_id: int, payload: s.DecisionIn) 
     """The level above approves (all or part), refuses with a reason, or fills (sends goods: a transfer)."""
     user = require_perm(request, "supplies.change_supplyrequest")
     asked = selectors.request_get_for_user(user, supply_request_id)
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         if payload.action == "approve":
             return transfers.request_approve(by=user, request=asked, quantity=payload.quantity or 0)
         if payload.action == "refuse":
@@ -223,7 +211,7 @@ def donate(request: HttpRequest, payload: s.DonationIn) -> Status[Any]:
     fund = money_selectors.fund_get_for_user(user, payload.fund_id) if payload.fund_id else None
     store = _store(user, payload.store_id) if payload.store_id else None
     item = _item(payload.item) if payload.item else None
-    with _errors_named_as_sent():
+    with errors_named_as_sent(SENT_AS):
         donation: Donation = donation_record(
             by=user,
             org_unit=unit,
