@@ -103,7 +103,7 @@ def gathering_export(request: AuthedRequest) -> HttpResponse:
 
 
 def _form_page(request: AuthedRequest, form: Any, title: str, cancel: str) -> HttpResponse:
-    return render(request, "outreach/gatherings/form.html", {"form": form, "title": title, "cancel": cancel})
+    return render(request, "outreach/form.html", {"form": form, "title": title, "cancel": cancel})
 
 
 @login_required

@@ -25,7 +25,7 @@ def form_page(
 ) -> HttpResponse:
     """The outreach form page (places, inspections, disinfections, checklists)."""
     context = {"form": form, "title": title, "cancel": cancel, "help": help_text, "files": files}
-    return render(request, "outreach/places/form.html", context)
+    return render(request, "outreach/form.html", context)
 
 
 def _require_hq(request: AuthedRequest) -> None:
@@ -48,7 +48,7 @@ def place_kind_edit(request: AuthedRequest, entry_id: int = 0) -> HttpResponse:
         model=PlaceKind,
         item_id=entry_id,
         done="outreach:place_kind_list",
-        template="outreach/places/form.html",
+        template="outreach/form.html",
         title=str(PlaceKind._meta.verbose_name),
         form_class=PlaceKindForm,
         extra_fields=("disinfect_every_days",),

@@ -35,7 +35,7 @@ def _edit(request: AuthedRequest, model: type[Channel] | type[TargetGroup], name
         model=model,
         item_id=entry_id,
         done=f"outreach:{name}_list",
-        template="outreach/settings/form.html",
+        template="outreach/form.html",
         title=str(model._meta.verbose_name).capitalize(),
     )
 
