@@ -263,6 +263,12 @@ def run(database: str, scale: str, repeat: int) -> dict[str, Any]:
     from bench import outreach_public
 
     results += outreach_public.run(database, scale, root, repeat)
+
+    # i. Dashboard: dashboard_data at the province over ~3 million live figures, and the outreach figures against
+    # their ~790,000 raw activities (bench/dashboard.py).
+    from bench import dashboard
+
+    results += dashboard.run(database, scale, root, repeat)
     return {
         "database": database,
         "server": server_version(database),
