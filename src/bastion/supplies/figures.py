@@ -87,7 +87,7 @@ def supplies_donations() -> Rows:
     return {(unit_id, day): int(total) for unit_id, day, total in rows}
 
 
-@figure(DONATED_FEN, _("cash donated (fen)"), kind=FLOW, list_url="supplies:donation_list")
+@figure(DONATED_FEN, _("cash donated"), kind=FLOW, list_url="supplies:donation_list")
 def supplies_donated_fen() -> Rows:
     rows = (
         Donation.objects.filter(kind=Donation.Kind.CASH, amount__isnull=False)
