@@ -15,6 +15,7 @@ from bastion.command.models import ActionItem, CommandPost, Decision, Liaison, M
 from bastion.core.divisions import normalise_name, village_kind
 from bastion.core.models import Institution, OrgUnit, User
 from bastion.dashboard.figures import figure_totals, figures_verify
+from bastion.dashboard.selectors import dashboard_data
 from bastion.mobilization.selectors import mobilisation_figures
 from bastion.outreach.models import Activity, Inspection, Notice
 
@@ -87,6 +88,13 @@ def test_init_builds_mulei_county_from_official_codes_and_twice_changes_nothing(
     live = figure_totals(hq.org_unit, ["outreach.reach", "mobilization.reported"], today - dt.timedelta(days=30), today)
     assert live == {"outreach.reach": sum(reach.values()), "mobilization.reported": 3359}, "the dashboard's figures"
     assert figures_verify() == {}, "the live figures equal the records"
+    board = dashboard_data(User.objects.get(username="admin"), hq.org_unit, today)
+    shown = {figure.key: figure.value for panel in board.structure for figure in panel.figures}
+    assert (shown["mobilization.mobilised"], shown["mobilization.batches"], shown["residents.rounds_planned"]) == (
+        3359,
+        4,
+        4,
+    )
     before = (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count())
     call_command("init", division="652328", demo=True, stdout=StringIO())
     assert (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count()) == before

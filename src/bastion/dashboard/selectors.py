@@ -379,15 +379,18 @@ def _structure(user: User, unit: OrgUnit) -> list[Panel]:
     low, high = unit.subtree_bounds
     around = Q(campaign__org_unit__path__gte=low, campaign__org_unit__path__lt=high)
     around |= Q(campaign__org_unit_id__in=unit.ancestor_ids)  # the county's campaign runs in its townships too
-    rounds = ScreeningRound.objects.filter(around).exclude(status=ScreeningRound.Status.PLANNED).count()
-    people.append(
-        Shown(
-            key="residents.rounds",
-            label=str(_("screening rounds")),
-            value=rounds,
-            url=reverse("residents:campaign_list"),
-        )
+    rounds = ScreeningRound.objects.filter(around).aggregate(
+        planned=Count("pk"), opened=Count("pk", filter=~Q(status=ScreeningRound.Status.PLANNED))
     )
+    for key, label in (("planned", _("screening rounds")), ("opened", _("screening rounds opened"))):
+        people.append(
+            Shown(
+                key=f"residents.rounds_{key}",
+                label=str(label),
+                value=int(rounds[key]),
+                url=reverse("residents:campaign_list"),
+            )
+        )
     return [
         Panel("area", str(_("The area")), area),
         Panel("people", str(_("People and rounds")), people),
