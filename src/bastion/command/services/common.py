@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bastion.command.models import ActionItem, CommandPost, PostMember, WorkingGroup
+from bastion.command.selectors.structure import current_q
 from bastion.core.models import OrgUnit, User
 from bastion.core.scope import require_in_scope, unit_in_scope
 
@@ -28,9 +27,9 @@ def require_on_item(by: User | None, perm: str, item: ActionItem) -> None:
         raise PermissionDenied(_("You may not work on this action item."))
 
 
-def current_members(post: CommandPost, on: dt.date | None = None) -> Q:
-    on = on or timezone.localdate()
-    return Q(command_post=post, starts_on__lte=on) & (Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+def current_members(post: CommandPost) -> Q:
+    """Members of the post serving today: started, and not gone (``current_q``: ``ends_on`` is the day they left)."""
+    return Q(command_post=post, starts_on__lte=timezone.localdate()) & current_q()
 
 
 def member_current(post: CommandPost, member: PostMember, field: str) -> PostMember:
