@@ -19,9 +19,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -33,6 +30,7 @@ from bastion.core.pdf import styles, text
 from bastion.core.scope import scoped
 from bastion.dashboard.figures import FIGURES, figure_by_child, figure_totals
 from bastion.dashboard.models import Briefing
+from bastion.observation.exports import row_append, sheet_with_header, workbook_bytes
 from bastion.reporting.models import ImmediateReport
 
 # The document's name as the county office files it. It heads the page in every language (the translated name
@@ -373,52 +371,30 @@ def briefing_pdf(data: BriefingData) -> bytes:
 # The workbook.
 
 
-def _cell(sheet: WriteOnlyWorksheet, value: object, *, bold: bool = False) -> WriteOnlyCell:
-    written = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        written.data_type = "s"  # a title typed as "=…" stays text
-    if bold:
-        written.font = Font(bold=True)
-    return written
-
-
-def _sheet(book: Workbook, title: str, header: Sequence[str]) -> WriteOnlyWorksheet:
-    for forbidden in "[]:*?/\\":
-        title = title.replace(forbidden, " ")
-    sheet: WriteOnlyWorksheet = book.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-    sheet.append([_cell(sheet, name, bold=True) for name in header])
-    return sheet
-
-
-def _append(sheet: WriteOnlyWorksheet, values: Sequence[object]) -> None:
-    sheet.append([_cell(sheet, value) for value in values])
-
-
 def briefing_xlsx(data: BriefingData) -> bytes:
     """Four sheets: the figures, the figures by unit below, the immediate reports, the action items due."""
     book = Workbook(write_only=True)
-    figures = _sheet(book, _("Figures"), [_("Figure"), _("Key"), f"{data.day:%Y-%m-%d}", _("The day before")])
+    figures = sheet_with_header(
+        book, _("Figures"), [_("Figure"), _("Key"), f"{data.day:%Y-%m-%d}", _("The day before")]
+    )
     for line in data.figures:
-        _append(figures, [line.label, line.key, line.value, line.previous])
-    _append(figures, [])
+        row_append(figures, [line.label, line.key, line.value, line.previous])
+    row_append(figures, [])
     for heading in [DOCUMENT_NAME, *title_lines(data)]:
-        _append(figures, [heading])
+        row_append(figures, [heading])
 
     kind = data.child_kind or _("Unit")
-    by_child = _sheet(book, _("By %(kind)s") % {"kind": kind}, [kind, *data.child_labels])
+    by_child = sheet_with_header(book, _("By %(kind)s") % {"kind": kind}, [kind, *data.child_labels])
     for row in data.children:
-        _append(by_child, [row.name, *row.values])
+        row_append(by_child, [row.name, *row.values])
     if data.children:
-        _append(by_child, [_("Total"), *data.child_totals])
+        row_append(by_child, [_("Total"), *data.child_totals])
 
-    incidents = _sheet(book, _("Immediate reports"), [*incident_header(), _("Filed at")])
+    incidents = sheet_with_header(book, _("Immediate reports"), [*incident_header(), _("Filed at")])
     for incident in data.incidents:
-        _append(incidents, [*incident_row(incident), f"{timezone.localtime(incident.filed_at):%Y-%m-%d %H:%M}"])
+        row_append(incidents, [*incident_row(incident), f"{timezone.localtime(incident.filed_at):%Y-%m-%d %H:%M}"])
 
-    items = _sheet(book, _("Action items due"), item_header())
+    items = sheet_with_header(book, _("Action items due"), item_header())
     for item in data.items:
-        _append(items, item_row(item))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        row_append(items, item_row(item))
+    return workbook_bytes(book)

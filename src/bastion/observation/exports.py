@@ -31,18 +31,21 @@ def _cell(sheet: WriteOnlyWorksheet, value: Cell, *, bold: bool = False) -> Writ
     return written
 
 
-def _sheet(book: Workbook, title: str, header: Sequence[str]) -> WriteOnlyWorksheet:
+def sheet_with_header(book: Workbook, title: str, header: Sequence[str]) -> WriteOnlyWorksheet:
+    """A new sheet of ``book`` with a bold, frozen header row; characters Excel refuses in a title are blanked."""
+    for forbidden in "[]:*?/\\":
+        title = title.replace(forbidden, " ")
     sheet: WriteOnlyWorksheet = book.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
     sheet.append([_cell(sheet, name, bold=True) for name in header])
     return sheet
 
 
-def _append(sheet: WriteOnlyWorksheet, values: Sequence[Cell]) -> None:
+def row_append(sheet: WriteOnlyWorksheet, values: Sequence[Cell]) -> None:
     sheet.append([_cell(sheet, value) for value in values])
 
 
-def _saved(book: Workbook) -> bytes:
+def workbook_bytes(book: Workbook) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -51,10 +54,10 @@ def _saved(book: Workbook) -> bytes:
 def table_workbook(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     """One sheet: a bold header, then the rows."""
     book = Workbook(write_only=True)
-    sheet = _sheet(book, title, header)
+    sheet = sheet_with_header(book, title, header)
     for row in rows:
-        _append(sheet, row)
-    return _saved(book)
+        row_append(sheet, row)
+    return workbook_bytes(book)
 
 
 def _when(value: object) -> str:
@@ -74,7 +77,7 @@ def volunteer_of(request: DeliveryRequest) -> str:
 def deliveries_workbook(deliveries: Iterable[DeliveryRequest]) -> bytes:
     """A sheet of deliveries, one row each, and a sheet of their lines, one row per item, to add up."""
     book = Workbook(write_only=True)
-    requests = _sheet(
+    requests = sheet_with_header(
         book,
         _("Deliveries"),
         [
@@ -92,14 +95,14 @@ def deliveries_workbook(deliveries: Iterable[DeliveryRequest]) -> bytes:
             _("Delivery note"),
         ],
     )
-    lines = _sheet(
+    lines = sheet_with_header(
         book,
         _("Items"),
         [_("Number"), _("Unit"), _("Full name"), _("Item"), _("Quantity asked for"), _("Quantity handed over")],
     )
     for request in deliveries:
         items = list(request.lines.all())
-        _append(
+        row_append(
             requests,
             [
                 request.pk,
@@ -117,7 +120,7 @@ def deliveries_workbook(deliveries: Iterable[DeliveryRequest]) -> bytes:
             ],
         )
         for line in items:
-            _append(
+            row_append(
                 lines,
                 [
                     request.pk,
@@ -128,13 +131,13 @@ def deliveries_workbook(deliveries: Iterable[DeliveryRequest]) -> bytes:
                     line.delivered,
                 ],
             )
-    return _saved(book)
+    return workbook_bytes(book)
 
 
 def care_workbook(entries: Iterable[CarePerson]) -> bytes:
     """One row per person in difficulty: unit, name, address, categories, needs, last contact, next visit due."""
     book = Workbook(write_only=True)
-    sheet = _sheet(
+    sheet = sheet_with_header(
         book,
         _("People in difficulty"),
         [
@@ -149,7 +152,7 @@ def care_workbook(entries: Iterable[CarePerson]) -> bytes:
         ],
     )
     for care in entries:
-        _append(
+        row_append(
             sheet,
             [
                 care.org_unit.display_name,
@@ -162,7 +165,7 @@ def care_workbook(entries: Iterable[CarePerson]) -> bytes:
                 _("yes") if care.is_active else _("no"),
             ],
         )
-    return _saved(book)
+    return workbook_bytes(book)
 
 
 def cases_workbook(cases: Iterable[ObservationCase]) -> bytes:
