@@ -22,8 +22,7 @@ from bastion.checkpoints import selectors
 from bastion.checkpoints.models import Arrival, Passage, Post
 from bastion.checkpoints.services.arrivals import arrival_verify
 from bastion.checkpoints.services.passages import EXTRA_PREFIX, passage_count, passage_record
-from bastion.core import selectors as core_selectors
-from bastion.core.api import require_perm
+from bastion.core.api import require_perm, unit_asked
 from bastion.core.models import OrgUnit, User
 from bastion.reporting.api import IdempotencyKey
 from bastion.residents.selectors import is_personal_number
@@ -163,10 +162,6 @@ def _api_key(field: str) -> str:
     return f"extra.{field.removeprefix(EXTRA_PREFIX)}" if field.startswith(EXTRA_PREFIX) else field
 
 
-def _unit(user: User, unit_id: int | None) -> OrgUnit | None:
-    return core_selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
-
-
 def _aware(at: dt.datetime | None) -> dt.datetime | None:
     return timezone.make_aware(at) if at is not None and timezone.is_naive(at) else at
 
@@ -183,7 +178,7 @@ def _today_of(user: User, post: Post, day: dt.date) -> dict[str, int]:
 def list_posts(request: HttpRequest, unit: int | None = None):  # type: ignore[no-untyped-def]
     """The posts in scope below ``unit``; a post's own staff see the posts they work at."""
     user = require_perm(request, "checkpoints.view_post")
-    return selectors.posts_for_user(user, _unit(user, unit))
+    return selectors.posts_for_user(user, unit_asked(user, unit))
 
 
 class _PostOfTheDay:
@@ -276,7 +271,7 @@ def list_passages(request: HttpRequest, filters: Query[PassageFilters]):  # type
     return selectors.passages_for_user(
         user,
         post=selectors.post_get_for_user(user, filters.post) if filters.post else None,
-        unit=_unit(user, filters.unit),
+        unit=unit_asked(user, filters.unit),
         day=filters.day,
         direction=filters.direction,
         exceptions_only=filters.exceptions,
@@ -296,7 +291,7 @@ def list_arrivals(request: HttpRequest, state: str = "pending", unit: int | None
     user = require_perm(request, "checkpoints.view_arrival")
     if state not in ARRIVAL_STATES:
         raise ValidationError({"state": [_("Choose pending, overdue, verified or all.")]})
-    return selectors.arrivals_for_user(user, unit=_unit(user, unit), state=state)
+    return selectors.arrivals_for_user(user, unit=unit_asked(user, unit), state=state)
 
 
 @router.post("/checkpoints/arrivals/{arrival_id}/verify", response=ArrivalOut)
@@ -318,5 +313,5 @@ class DayQuery(Schema):
 def day_figures(request: HttpRequest, query: Query[DayQuery]) -> list[dict[str, Any]]:
     """Per post in scope on the day: passages in and out (counted taps included), exceptions, arrivals."""
     user = require_perm(request, "checkpoints.view_passage")
-    rows = selectors.day_counts(user, query.day or timezone.localdate(), _unit(user, query.unit))
+    rows = selectors.day_counts(user, query.day or timezone.localdate(), unit_asked(user, query.unit))
     return [row | {"post_id": row["pk"], "post_name": row["name"], "unit_name": row["org_unit__name"]} for row in rows]

@@ -25,8 +25,8 @@ from bastion.command.selectors import meetings as meeting_selectors
 from bastion.command.selectors import structure as structure_selectors
 from bastion.command.services import actions, meetings, weaknesses
 from bastion.core import selectors as core_selectors
-from bastion.core.api import errors_named_as_sent, require_perm
-from bastion.core.models import OrgUnit, User
+from bastion.core.api import errors_named_as_sent, require_perm, unit_asked
+from bastion.core.models import User
 from bastion.supplies.selectors import money as money_selectors
 
 router = Router(tags=["command"])
@@ -85,10 +85,6 @@ def _owners(found: _Lookup, payload: s.ItemIn | s.DecisionIn) -> dict[str, Any]:
     }
 
 
-def _unit(user: User, unit_id: int | None) -> OrgUnit | None:
-    return core_selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
-
-
 def _kind(code: str) -> MeetingKind:
     kind = MeetingKind.objects.filter(code=code).first()
     if kind is None:
@@ -110,7 +106,7 @@ def list_items(request: HttpRequest, filters: Query[s.ItemFilters]) -> Any:
     user = require_perm(request, "command.view_actionitem")
     return selectors.items_for_user(
         user,
-        unit=_unit(user, filters.unit),
+        unit=unit_asked(user, filters.unit),
         status=filters.status,
         group_code=filters.group,
         overdue=filters.overdue,
@@ -217,7 +213,7 @@ def list_meetings(request: HttpRequest, filters: Query[s.MeetingFilters]) -> Any
     user = require_perm(request, "command.view_meeting")
     return meeting_selectors.meetings_for_user(
         user,
-        unit=_unit(user, filters.unit),
+        unit=unit_asked(user, filters.unit),
         kind=_kind(filters.kind) if filters.kind else None,
         first=filters.date_from,
         last=filters.date_to,
@@ -329,7 +325,7 @@ def list_weaknesses(request: HttpRequest, filters: Query[s.WeaknessFilters]) -> 
     """Weaknesses found by the posts in scope, the latest first, each with its corrective items."""
     user = require_perm(request, "command.view_weakness")
     return _with_items(
-        selectors.weaknesses_for_user(user, unit=_unit(user, filters.unit), status=filters.status, q=filters.q)
+        selectors.weaknesses_for_user(user, unit=unit_asked(user, filters.unit), status=filters.status, q=filters.q)
     )
 
 

@@ -28,8 +28,8 @@ from bastion.command.selectors.structure import UnitContacts
 from bastion.command.services import structure as services
 from bastion.command.services import worklog as worklog_services
 from bastion.core import selectors as core_selectors
-from bastion.core.api import errors_named_as_sent, require_perm
-from bastion.core.models import OrgUnit, User
+from bastion.core.api import errors_named_as_sent, require_perm, unit_asked
+from bastion.core.models import User
 from bastion.core.scope import scoped
 
 router = Router(tags=["command"])
@@ -67,10 +67,6 @@ class _Lookup:
             raise ValidationError(self.errors)
 
 
-def _unit(user: User, unit_id: int | None) -> OrgUnit | None:
-    return core_selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
-
-
 # Command posts
 
 
@@ -92,7 +88,7 @@ def _post_detail(command_post: CommandPost) -> dict[str, Any]:
 def list_posts(request: HttpRequest, filters: Query[s.PostFilters]) -> Any:
     """The command posts in scope in tree order, with their counts of current members and active groups."""
     user = require_perm(request, VIEW)
-    return selectors.posts_for_user(user, unit=_unit(user, filters.unit), q=filters.q[:100])
+    return selectors.posts_for_user(user, unit=unit_asked(user, filters.unit), q=filters.q[:100])
 
 
 @router.get("/command/posts/{command_post_id}", response=s.PostDetailOut)
@@ -302,7 +298,7 @@ def list_worklogs(request: HttpRequest, filters: Query[s.WorkLogFilters]) -> Any
     if first is not None and last is not None and first > last:
         first, last = last, first
     return worklog_selectors.worklogs_for_user(
-        user, unit=_unit(user, filters.unit), first=first, last=last, status=filters.status
+        user, unit=unit_asked(user, filters.unit), first=first, last=last, status=filters.status
     )
 
 

@@ -28,6 +28,11 @@ def require_perm(request: HttpRequest, perm: str) -> User:
     return user
 
 
+def unit_asked(user: User, unit_id: int | None) -> OrgUnit | None:
+    """The unit an operation is asked about (``unit=``), looked up in the user's scope; None when none is asked."""
+    return selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
+
+
 @contextmanager
 def errors_named_as_sent(sent_as: Mapping[str, str]) -> Iterator[None]:
     """A service's field errors under the names the client sent (``store`` as ``store_id``…)."""

@@ -17,8 +17,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.core import selectors as core_selectors
-from bastion.core.api import require_perm
-from bastion.core.models import Institution, OrgUnit, User
+from bastion.core.api import require_perm, unit_asked
+from bastion.core.models import Institution, User
 from bastion.mobilization import selectors
 from bastion.mobilization.models import DutyType, LeaderAssignment, Responder, Secondment, Team, TeamKind
 from bastion.mobilization.services import deployment as services
@@ -135,10 +135,6 @@ def _renamed(call: Callable[[], T]) -> T:
         raise ValidationError({API_FIELDS.get(k, k): v for k, v in exc.message_dict.items()}) from exc
 
 
-def _unit(user: User, unit_id: int | None) -> OrgUnit | None:
-    return core_selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
-
-
 def _entry(model: type[DutyType] | type[TeamKind], field: str, code: str) -> Any:
     found = model._default_manager.filter(code=code, is_active=True).first()
     if found is None:
@@ -153,7 +149,7 @@ def list_secondments(request: HttpRequest, filters: Query[SecondmentFilters]):  
     user = require_perm(request, "mobilization.view_secondment")
     duty = _entry(DutyType, "duty_type", filters.duty_type).pk if filters.duty_type else None
     secondments = selectors.secondments_for_user(
-        user, on=filters.day or timezone.localdate(), duty_type=duty, unit=_unit(user, filters.unit)
+        user, on=filters.day or timezone.localdate(), duty_type=duty, unit=unit_asked(user, filters.unit)
     )
     return secondments.order_by("org_unit__path", "responder__name", "pk")
 

@@ -20,7 +20,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.core import selectors as core_selectors
-from bastion.core.api import errors_named_as_sent, require_perm
+from bastion.core.api import errors_named_as_sent, require_perm, unit_asked
 from bastion.core.models import OrgUnit, User
 from bastion.core.models.orgunits import PATH_STEP
 from bastion.core.scope import unit_in_scope
@@ -39,10 +39,6 @@ router = Router(tags=["observation"])
 SENT_AS = {name: f"{name}_id" for name in ("person", "site", "cadre", "doctor", "hospital", "to_unit")}
 
 
-def _unit(user: User, unit_id: int | None) -> OrgUnit | None:
-    return core_selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
-
-
 @router.get("/observation/cases", response=list[CaseOut])
 @paginate(PageNumberPagination, page_size=50)
 def list_cases(request: HttpRequest, unit: int | None = None, status: str = "", reason: str = "", q: str = ""):  # type: ignore[no-untyped-def]
@@ -51,7 +47,7 @@ def list_cases(request: HttpRequest, unit: int | None = None, status: str = "", 
     user = require_perm(request, "observation.view_observationcase")
     if resident_selectors.is_personal_number(q):
         raise ValidationError({"q": [_("Search by name or pinyin initials; numbers never go in the address.")]})
-    return selectors.cases_for_user(user, unit=_unit(user, unit), status=status, reason=reason, q=q)
+    return selectors.cases_for_user(user, unit=unit_asked(user, unit), status=status, reason=reason, q=q)
 
 
 class CaseIn(Schema):
@@ -267,7 +263,7 @@ class _TodayRows:
 def today(request: HttpRequest, unit: int | None = None):  # type: ignore[no-untyped-def]
     """Today's checks of every active case in scope: missed or alerting first, then due, then the rest."""
     user = require_perm(request, "observation.view_observationcase")
-    return _TodayRows(selectors.day_states(user, _unit(user, unit)))
+    return _TodayRows(selectors.day_states(user, unit_asked(user, unit)))
 
 
 class FiguresOut(Schema):
@@ -289,7 +285,7 @@ def overview(request: HttpRequest, unit: int | None = None) -> list[dict[str, An
     """The day's figures for each unit right below ``unit`` (default: your first scope unit), and the total
     as the last row (unit_id null)."""
     user = require_perm(request, "observation.view_observationcase")
-    area = _unit(user, unit) or core_selectors.orgunit_roots_for_user(user).first()
+    area = unit_asked(user, unit) or core_selectors.orgunit_roots_for_user(user).first()
     if area is None:
         raise Http404("no scope")
     total, below = selectors.overview(user, area)
@@ -323,7 +319,7 @@ class AlertOut(Schema):
 def list_alerts(request: HttpRequest, unit: int | None = None):  # type: ignore[no-untyped-def]
     """Open alerts, newest first: the check that raised each one."""
     user = require_perm(request, "observation.view_healthcheck")
-    return selectors.open_alerts(user, _unit(user, unit)).prefetch_related("symptoms")
+    return selectors.open_alerts(user, unit_asked(user, unit)).prefetch_related("symptoms")
 
 
 class ReferralListOut(ReferralOut):
@@ -367,4 +363,4 @@ class SiteOut(Schema):
 @paginate(PageNumberPagination, page_size=100)
 def list_sites(request: HttpRequest, unit: int | None = None):  # type: ignore[no-untyped-def]
     user = require_perm(request, "observation.view_isolationsite")
-    return selectors.site_occupancy(selectors.sites_for_user(user, _unit(user, unit)))
+    return selectors.site_occupancy(selectors.sites_for_user(user, unit_asked(user, unit)))

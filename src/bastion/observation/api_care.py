@@ -10,9 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from bastion.core import selectors as core_selectors
-from bastion.core.api import require_perm
-from bastion.core.models import OrgUnit, User
+from bastion.core.api import require_perm, unit_asked
 from bastion.observation.exports import volunteer_of
 from bastion.observation.models import CareCategory, NeedItem
 from bastion.observation.selectors import care as selectors
@@ -133,10 +131,6 @@ class CancelIn(Schema):
     reason: str
 
 
-def _unit(user: User, unit_id: int | None) -> OrgUnit | None:
-    return core_selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
-
-
 @router.get("/need-items", response=list[ChoiceOut])
 def list_need_items(request: HttpRequest) -> list[Any]:
     require_perm(request, "observation.view_deliveryrequest")
@@ -148,7 +142,7 @@ def list_need_items(request: HttpRequest) -> list[Any]:
 def list_deliveries(request: HttpRequest, filters: Query[DeliveryFilters]):  # type: ignore[no-untyped-def]
     """Deliveries in scope, those still to make first."""
     user = require_perm(request, "observation.view_deliveryrequest")
-    unit = _unit(user, filters.unit_id)
+    unit = unit_asked(user, filters.unit_id)
     return selectors.deliveries_for_user(user, unit=unit, status=filters.status, mine=filters.mine, q=filters.q)
 
 
@@ -282,7 +276,7 @@ def list_care_categories(request: HttpRequest) -> list[Any]:
 def list_care(request: HttpRequest, filters: Query[CareFilters]):  # type: ignore[no-untyped-def]
     """The care register in scope, the next visit due first."""
     user = require_perm(request, "observation.view_careperson")
-    unit = _unit(user, filters.unit_id)
+    unit = unit_asked(user, filters.unit_id)
     return selectors.care_for_user(user, **filters.dict(exclude={"unit_id"}), unit=unit)
 
 

@@ -15,8 +15,8 @@ from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.core import selectors as core_selectors
-from bastion.core.api import errors_named_as_sent, require_perm
-from bastion.core.models import OrgUnit, User
+from bastion.core.api import errors_named_as_sent, require_perm, unit_asked
+from bastion.core.models import User
 from bastion.outreach import schemas_activities as s
 from bastion.outreach.models import Channel, Gathering, Notice, TargetGroup
 from bastion.outreach.selectors import activities as selectors
@@ -27,10 +27,6 @@ from bastion.outreach.services.gatherings import gathering_outcome, gathering_re
 router = Router(tags=["outreach"])
 
 SENT_AS = {"org_unit": "unit_id", "notice": "notice_id"}
-
-
-def _unit(user: User, unit_id: int | None) -> OrgUnit | None:
-    return core_selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
 
 
 def _channel(code: str) -> Channel:
@@ -62,7 +58,7 @@ def list_activities(request: HttpRequest, filters: Query[s.ActivityFilters]) -> 
     user = require_perm(request, "outreach.view_activity")
     return selectors.activities_for_user(
         user,
-        unit=_unit(user, filters.unit),
+        unit=unit_asked(user, filters.unit),
         channel=_channel(filters.channel) if filters.channel else None,
         target_group=_group(filters.target_group) if filters.target_group else None,
         date_from=filters.date_from,
@@ -93,7 +89,7 @@ def activity_totals(request: HttpRequest, period: Query[s.PeriodQuery]) -> dict[
     """Person-times reached in the unit's subtree (by default the top of the caller's scope) from ``from`` to
     ``to`` (by default the last seven days): by channel, target group and child unit, and in all."""
     user = require_perm(request, "outreach.view_activity")
-    chosen = _unit(user, period.unit) or selectors.default_unit(user)
+    chosen = unit_asked(user, period.unit) or selectors.default_unit(user)
     if chosen is None:
         raise ValidationError({"unit": _("Choose a unit.")})
     last = period.date_to or timezone.localdate()
@@ -131,7 +127,7 @@ def list_gatherings(request: HttpRequest, filters: Query[s.GatheringFilters]) ->
     user = require_perm(request, "outreach.view_gathering")
     return gathering_selectors.gatherings_for_user(
         user,
-        unit=_unit(user, filters.unit),
+        unit=unit_asked(user, filters.unit),
         kind=filters.kind,
         outcome=filters.outcome,
         date_from=filters.date_from,

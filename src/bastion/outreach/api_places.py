@@ -13,8 +13,8 @@ from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.core import selectors as core_selectors
-from bastion.core.api import require_perm
-from bastion.core.models import OrgUnit, User
+from bastion.core.api import require_perm, unit_asked
+from bastion.core.models import User
 from bastion.outreach import schemas_places as s
 from bastion.outreach.models import ChecklistItem, Inspection, Place, PlaceKind
 from bastion.outreach.selectors import disinfection as disinfection_selectors
@@ -33,10 +33,6 @@ def _renamed(exc: ValidationError) -> ValidationError:
     if not hasattr(exc, "error_dict"):
         return exc
     return ValidationError({SENT_AS.get(k, k): v for k, v in exc.message_dict.items()})
-
-
-def _unit(user: User, unit_id: int | None) -> OrgUnit | None:
-    return core_selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
 
 
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
@@ -66,7 +62,7 @@ def list_places(
     user = require_perm(request, "outreach.view_place")
     return selectors.places_for_user(
         user,
-        unit=_unit(user, unit),
+        unit=unit_asked(user, unit),
         kind=_kind(kind) if kind else None,
         q=q.strip()[:100],
         overdue=overdue,
@@ -176,7 +172,7 @@ def list_disinfections(request: HttpRequest, unit: int | None = None, place: int
     user = require_perm(request, "outreach.view_disinfection")
     return disinfection_selectors.disinfections_for_user(
         user,
-        unit=_unit(user, unit),
+        unit=unit_asked(user, unit),
         place=selectors.place_get_for_user(user, place) if place else None,
         q=q.strip()[:100],
     )
@@ -186,7 +182,7 @@ def list_disinfections(request: HttpRequest, unit: int | None = None, place: int
 def record_disinfection(request: HttpRequest, payload: s.DisinfectionIn) -> Status[Any]:
     user = require_perm(request, "outreach.add_disinfection")
     place = selectors.place_get_for_user(user, payload.place_id) if payload.place_id else None
-    unit = _unit(user, payload.unit_id) or (place.org_unit if place else None)
+    unit = unit_asked(user, payload.unit_id) or (place.org_unit if place else None)
     if unit is None:
         raise ValidationError({"unit_id": _("Give the place or the unit of the area.")})
     try:
@@ -211,4 +207,4 @@ def list_overdue(request: HttpRequest, unit: int | None = None) -> Any:
     """Active places whose disinfection is overdue on their schedule, the longest overdue first."""
     user = require_perm(request, "outreach.view_disinfection")
     require_perm(request, "outreach.view_place")
-    return disinfection_selectors.disinfection_overdue(user, _unit(user, unit))
+    return disinfection_selectors.disinfection_overdue(user, unit_asked(user, unit))

@@ -11,8 +11,8 @@ from ninja import Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from bastion.core import selectors as core_selectors
-from bastion.core.api import errors_named_as_sent, require_perm
-from bastion.core.models import OrgUnit, User
+from bastion.core.api import errors_named_as_sent, require_perm, unit_asked
+from bastion.core.models import User
 from bastion.supplies import schemas as s
 from bastion.supplies.models import Donation, Item, Store, SupplyRequest, Transfer
 from bastion.supplies.selectors import money as money_selectors
@@ -23,10 +23,6 @@ from bastion.supplies.services.money import donation_record
 router = Router(tags=["supplies"])
 
 SENT_AS = {name: f"{name}_id" for name in ("store", "from_store", "to_store", "fund")} | {"org_unit": "unit_id"}
-
-
-def _unit(user: User, unit_id: int | None) -> OrgUnit | None:
-    return core_selectors.orgunit_get_for_user(user, unit_id) if unit_id else None
 
 
 def _item(code: str | None, field: str = "item") -> Item:
@@ -46,7 +42,7 @@ def list_items(request: HttpRequest) -> Any:
 @paginate(PageNumberPagination, page_size=100)
 def list_stores(request: HttpRequest, unit: int | None = None, q: str = "", kind: str = "") -> Any:
     user = require_perm(request, "supplies.view_store")
-    return selectors.stores_for_user(user, unit=_unit(user, unit), q=q, kind=kind)
+    return selectors.stores_for_user(user, unit=unit_asked(user, unit), q=q, kind=kind)
 
 
 @router.get("/supplies/stores/{store_id}/stock", response=list[s.StockOut])
@@ -64,7 +60,7 @@ def list_movements(
     user = require_perm(request, "supplies.view_movement")
     return selectors.movements_for_user(
         user,
-        unit=_unit(user, unit),
+        unit=unit_asked(user, unit),
         store=selectors.store_get_for_user(user, store) if store else None,
         item=_item(item) if item else None,
         kind=kind,
@@ -128,7 +124,7 @@ def hand_out(request: HttpRequest, store_id: int, payload: s.HandOutIn) -> Statu
 def list_transfers(request: HttpRequest, status: str = "", unit: int | None = None) -> Any:
     """Transfers leaving or reaching a unit in scope; ``status=in_transit`` for the goods on the way."""
     user = require_perm(request, "supplies.view_transfer")
-    return selectors.transfers_for_user(user, status=status, unit=_unit(user, unit))
+    return selectors.transfers_for_user(user, status=status, unit=unit_asked(user, unit))
 
 
 @router.post("/supplies/transfers", response={201: s.TransferOut})
@@ -163,7 +159,7 @@ def receive_transfer(request: HttpRequest, transfer_id: int) -> Transfer:
 def list_requests(request: HttpRequest, status: str = "", unit: int | None = None) -> Any:
     """Requests of units in scope; ``status=open`` for those waiting for a decision or goods."""
     user = require_perm(request, "supplies.view_supplyrequest")
-    return selectors.requests_for_user(user, status=status, unit=_unit(user, unit))
+    return selectors.requests_for_user(user, status=status, unit=unit_asked(user, unit))
 
 
 @router.post("/supplies/requests", response={201: s.RequestOut})
@@ -200,7 +196,7 @@ def decide(request: HttpRequest, supply_request_id: int, payload: s.DecisionIn) 
 @paginate(PageNumberPagination, page_size=100)
 def list_donations(request: HttpRequest, unit: int | None = None, kind: str = "", q: str = "") -> Any:
     user = require_perm(request, "supplies.view_donation")
-    return money_selectors.donations_for_user(user, unit=_unit(user, unit), kind=kind, q=q)
+    return money_selectors.donations_for_user(user, unit=unit_asked(user, unit), kind=kind, q=q)
 
 
 @router.post("/supplies/donations", response={201: s.DonationOut})
