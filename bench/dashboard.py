@@ -10,7 +10,8 @@ community of the tree (17,556 at province scale), from a seeded random generator
 - levels, a row on the days the level changes (half the days, never below zero): ``observation.active``,
   ``checkpoints.arrivals_open``, ``mobilization.reported``, ``supplies.stock_masks``, ``command.open_by_due``;
 
-3,008,322 rows in all at province scale. The outreach figures are computed from raw records written alongside
+and, as ``figure_add`` keeps them, a row for every unit above the villages holding its subtree's sum;
+3,008,322 village rows in all at province scale. The outreach figures are computed from raw records written alongside
 them: 0 to 3 ``outreach.Activity`` rows per unit and day (790,926), each with a default channel and a reach of 5
 to 200, so that the figures can be timed against aggregating the records themselves. Then ``ANALYZE``, and:
 
@@ -43,6 +44,7 @@ import random
 import statistics
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
@@ -83,6 +85,7 @@ def write_figures(root: Any, seed: int = SEED) -> tuple[int, int, int]:
     from django.db import transaction
 
     from bastion.core.models import OrgUnit
+    from bastion.core.models.orgunits import path_ids
     from bastion.dashboard.figures import FIGURES
     from bastion.dashboard.models import DailyFigure
     from bastion.outreach.models import Activity, Channel
@@ -95,14 +98,16 @@ def write_figures(root: Any, seed: int = SEED) -> tuple[int, int, int]:
     importlib.import_module("bastion.outreach.migrations.0002_defaults").add_defaults(apps, None)
     channels = list(Channel.objects.order_by("sort_order").values_list("pk", flat=True))
     low, high = root.subtree_bounds
-    unit_ids = list(
+    units = list(
         OrgUnit.objects.filter(path__gte=low, path__lt=high, kind__in=[OrgUnit.Kind.VILLAGE, OrgUnit.Kind.COMMUNITY])
         .order_by("path")
-        .values_list("pk", flat=True)
+        .values_list("pk", "path")
     )
     rng = random.Random(seed)
     days = _days()
     figures: list[DailyFigure] = []
+    above: dict[tuple[int, dt.date, str], int] = defaultdict(int)
+    """The rows of the units above the villages, each its subtree's sum, as ``figure_add`` keeps them."""
     activities: list[Activity] = []
     written = [0, 0]
 
@@ -119,9 +124,12 @@ def write_figures(root: Any, seed: int = SEED) -> tuple[int, int, int]:
     def add(unit_id: int, day: dt.date, key: str, value: int) -> None:
         if value:
             figures.append(DailyFigure(org_unit_id=unit_id, day=day, key=key, value=value))
+            for ancestor in ancestors:
+                above[(ancestor, day, key)] += value
 
     with transaction.atomic():
-        for unit_id in unit_ids:
+        for unit_id, path in units:
+            ancestors = path_ids(path)[:-1]
             has_post = rng.random() < POST_SHARE
             levels = dict.fromkeys(LEVELS, 0)
             for day in days:
@@ -148,8 +156,13 @@ def write_figures(root: Any, seed: int = SEED) -> tuple[int, int, int]:
                         levels[key] += change
                         add(unit_id, day, key, change)
             flush()
+        figures.extend(
+            DailyFigure(org_unit_id=unit_id, day=day, key=key, value=value)
+            for (unit_id, day, key), value in above.items()
+            if value
+        )
         flush(final=True)
-    return len(unit_ids), written[0], written[1]
+    return len(units), written[0], written[1]
 
 
 def chain(root: Any) -> list[Any]:

@@ -17,7 +17,6 @@ from django.utils import timezone
 from bastion.core.models import Institution, OrgUnit, User
 from bastion.dashboard import figures
 from bastion.dashboard.figures import FLOW, LEVEL, figure_add
-from bastion.dashboard.models import DailyFigure
 from bastion.dashboard.selectors import NO_USE_COVER, Dashboard, Shown
 from tests import factories
 from tests.conftest import World, client_for, english_client
@@ -68,13 +67,12 @@ def many_records(world: World) -> None:
     compounds = [factories.unit(village, kind=OrgUnit.Kind.COMPOUND) for village in extra for _n in range(2)]
     for unit in [*extra, *compounds]:
         factories.institution(unit, kind=Institution.Kind.DEPARTMENT)
-    rows = [
-        DailyFigure(org_unit=unit, day=today - dt.timedelta(days=n), key=key, value=n + 1)
+    figures.figures_write(
+        (unit.pk, today - dt.timedelta(days=n), key, n + 1)
         for unit in [*extra, *compounds, world.village_b, world.compound_b]
         for n in range(40)
         for key in NEEDED
-    ]
-    DailyFigure.objects.bulk_create(rows)
+    )
 
 
 def queries_of(client: Client, url: str, **params: object) -> int:

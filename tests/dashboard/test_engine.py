@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from bastion.core.models import User
+from bastion.core.services.orgunits import orgunit_move
 from bastion.dashboard import figures
 from bastion.dashboard.figures import FLOW, LEVEL, figure_add, figure_by_child, figure_series, figure_totals
 from bastion.dashboard.models import DailyFigure
@@ -77,3 +79,29 @@ def test_a_rebuild_equals_the_kept_rows_and_verify_names_a_drifted_row(world: Wo
     DailyFigure.objects.filter(key="test.passages", org_unit=world.village_b, day=DAY).update(value=999)
     drift = figures.figures_verify(keys)
     assert list(drift) == ["test.passages"] and drift["test.passages"][0][:3] == (world.village_b.pk, DAY, 999)
+
+
+def test_each_unit_keeps_its_subtree_so_the_county_reads_its_own_rows(world: World) -> None:
+    write("test.passages", world.compound_b.pk, DAY, 4)
+    write("test.passages", world.village_a.pk, DAY, 1)
+    kept = dict(DailyFigure.objects.filter(key="test.passages").values_list("org_unit_id", "value"))
+    assert kept == {
+        world.compound_b.pk: 4,
+        world.village_b.pk: 4,
+        world.township_b.pk: 4,
+        world.village_a.pk: 1,
+        world.township_a.pk: 1,
+        world.county.pk: 5,
+    }
+
+
+def test_a_moved_unit_takes_its_figures_to_its_new_township(world: World, county_admin: User) -> None:
+    write("test.passages", world.compound_b.pk, DAY, 4)
+    write("test.passages", world.village_b.pk, DAY, 2)
+    write("test.observed", world.compound_b.pk, DAY - dt.timedelta(days=2), 3)
+    orgunit_move(by=county_admin, unit=world.village_b, new_parent=world.township_a)
+    keys = ["test.passages", "test.observed"]
+    assert figure_totals(world.township_a, keys, DAY, DAY) == {"test.passages": 6, "test.observed": 3}
+    assert figure_totals(world.township_b, keys, DAY, DAY) == {"test.passages": 0, "test.observed": 0}
+    assert figure_totals(world.county, keys, DAY, DAY) == {"test.passages": 6, "test.observed": 3}
+    assert figures.figures_verify(keys) == {}

@@ -30,7 +30,7 @@ def test_the_kept_figures_equal_a_rebuild_after_random_writes(world: World) -> N
     with time_machine.travel(START, tick=False) as clock:
         posts = [command.post(unit) for unit in (world.county, world.township_a, world.township_b, world.village_a)]
         items: list[ActionItem] = []
-        for step in range(300):
+        for step in range(1100):
             if step % 25 == 24:
                 clock.shift(dt.timedelta(days=1))
             today = timezone.localdate()

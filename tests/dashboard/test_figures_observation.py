@@ -37,7 +37,7 @@ def test_the_kept_figures_equal_a_rebuild_after_random_writes(world: World, coun
     reasons = list(ObservationReason.objects.filter(is_active=True))
     hospital = factories.designated_hospital(world.county, "木垒县人民医院")
     with time_machine.travel(START, tick=False) as clock:
-        for step in range(360):
+        for step in range(1100):
             if step % 30 == 29:
                 clock.shift(dt.timedelta(hours=rng.randint(14, 30)))
             today = timezone.localdate()

@@ -25,7 +25,7 @@ def test_the_kept_figures_equal_a_rebuild_after_random_writes(world: World) -> N
     units = [world.county, world.township_a, world.township_b, world.village_a, world.village_b, world.compound_b]
     with time_machine.travel(START, tick=False) as clock:
         activities: list[Activity] = []
-        for step in range(300):
+        for step in range(1400):
             if step % 30 == 29:
                 clock.shift(dt.timedelta(days=1))
             today = timezone.localdate()

@@ -39,7 +39,7 @@ def test_the_kept_figures_equal_a_rebuild_after_random_writes(world: World, coun
     categories = list(IncidentCategory.objects.filter(is_active=True))
     alert = IncidentCategory.objects.get(code="observation_alert")
     with time_machine.travel(START, tick=False) as clock:
-        for step in range(360):
+        for step in range(1200):
             if step % 12 == 11:
                 clock.shift(dt.timedelta(hours=rng.randint(2, 9)))  # through the day and past the deadline
             today = timezone.localdate()

@@ -62,7 +62,7 @@ def test_the_kept_figures_equal_a_rebuild_after_random_writes(world: World, coun
         campaign_create(by=county_admin, org_unit=world.township_b, name="东城镇排查", round_count=3),
     ]
     with time_machine.travel(START, tick=False) as clock:
-        for step in range(360):
+        for step in range(1000):
             if step % 30 == 29:
                 clock.shift(dt.timedelta(hours=rng.randint(14, 30)))
             roll = rng.random()

@@ -43,7 +43,7 @@ def test_the_kept_figures_equal_a_rebuild_after_random_writes(world: World) -> N
         funds = {unit.pk: supplies.fund(unit) for unit in (world.county, world.township_b)}
         units = {world.county.pk: world.county, world.township_b.pk: world.township_b}
         done = 0
-        for step in range(400):
+        for step in range(1400):
             if step % 40 == 39:
                 clock.shift(dt.timedelta(days=1, hours=rng.randint(-4, 4)))
             store = rng.choice(stores)

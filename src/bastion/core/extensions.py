@@ -7,6 +7,7 @@ from collections.abc import Callable
 from bastion.core.models import OrgUnit, User
 
 UnitSection = Callable[[User, OrgUnit], str]
+UnitMoved = Callable[[OrgUnit, str], None]
 HomeSection = Callable[[User], str]
 
 UNIT_PAGE_SECTIONS: list[UnitSection] = []
@@ -14,3 +15,7 @@ UNIT_PAGE_SECTIONS: list[UnitSection] = []
 
 HOME_SECTIONS: list[HomeSection] = []
 """Each renders a section of the user's start page (what is waiting for them), registered in ``ready``."""
+
+UNIT_MOVED: list[UnitMoved] = []
+"""Each is told of a unit moved in the tree (the unit, its new path already saved, and its old path), in the
+move's transaction: what another app keeps per subtree follows it."""

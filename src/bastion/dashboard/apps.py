@@ -21,4 +21,9 @@ class DashboardConfig(AppConfig):
     }
 
     def ready(self) -> None:
+        from bastion.core.extensions import UNIT_MOVED
         from bastion.dashboard import tasks  # noqa: F401  (registers the morning briefing job)
+        from bastion.dashboard.figures import figures_move
+
+        if figures_move not in UNIT_MOVED:
+            UNIT_MOVED.append(figures_move)

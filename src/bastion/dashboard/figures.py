@@ -3,8 +3,11 @@
 Each app declares its figures in its own ``figures.py`` with ``@figure(key, label, kind=...)`` over a function
 that recomputes the figure's rows from the records: ``{(unit_id, day): value}``. Its services call
 ``figure_add(unit, key, delta, day)`` in the same transaction as the write they count, so the dashboard reads
-the figure on its next refresh, adding up a subtree by path prefix in one small query per figure set.
-``figures_rebuild`` recomputes every row from the records; ``figures_verify`` says where the kept rows differ.
+the figure on its next refresh. A unit's row holds its whole subtree's figure: the write adds its change to the
+unit and to every unit above it (the ids in its path, four to six rows in one statement), so the dashboard of a
+province reads the province's own rows, a few hundred, whatever the volume below it. ``figures_rebuild``
+recomputes every row from the records (each recompute gives the rows of the units where the records live, and
+the engine rolls them up the path); ``figures_verify`` says where the kept rows differ.
 
 Kinds:
 
@@ -20,18 +23,19 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db import connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 
 from bastion.core.models import OrgUnit
-from bastion.core.models.orgunits import subtree_upper_bound
+from bastion.core.models.orgunits import path_ids
 
 FLOW = "flow"
 LEVEL = "level"
 Rows = dict[tuple[int, dt.date], int]
 Recompute = Callable[[], Rows]
+UPSERT_ROWS = 500
 
 
 @dataclass(frozen=True)
@@ -58,44 +62,87 @@ def figure(key: str, label: Promise | str, *, kind: str = FLOW, list_url: str = 
 
 
 def figure_add(unit: OrgUnit | int, key: str, delta: int = 1, day: dt.date | None = None) -> None:
-    """Add ``delta`` to the unit's figure on ``day`` (today by default), in the caller's transaction."""
+    """Add ``delta`` to the figure on ``day`` (today by default) of the unit and of every unit above it, in the
+    caller's transaction: one statement, the rows locked from the top of the tree down."""
     if not delta:
         return
-    from bastion.dashboard.models import DailyFigure
-
     if key not in FIGURES:
         raise KeyError(f"no figure {key!r}")
-    unit_id = unit if isinstance(unit, int) else unit.pk
+    path = unit.path if isinstance(unit, OrgUnit) else OrgUnit.objects.values_list("path", flat=True).get(pk=unit)
     day = day or timezone.localdate()
-    rows = DailyFigure.objects.filter(org_unit_id=unit_id, day=day, key=key)
-    if rows.update(value=F("value") + delta):
-        return
-    try:
-        with transaction.atomic():
-            DailyFigure.objects.create(org_unit_id=unit_id, day=day, key=key, value=delta)
-    except IntegrityError:  # another writer made the row between the update and the insert
-        rows.update(value=F("value") + delta)
+    _upsert([(ancestor, day, key, delta) for ancestor in path_ids(path)])
 
 
-def _subtree(unit: OrgUnit) -> dict[str, str]:
-    return {"org_unit__path__gte": unit.path, "org_unit__path__lt": subtree_upper_bound(unit.path)}
+def figures_write(changes: Iterable[tuple[int, dt.date, str, int]]) -> int:
+    """Add many changes (unit id, day, key, delta) at once, each to its unit and every unit above it; returns
+    the number of rows touched. For rebuilds, imports and test data."""
+    paths = dict(OrgUnit.objects.values_list("pk", "path"))
+    rolled: dict[tuple[int, dt.date, str], int] = defaultdict(int)
+    for unit_id, day, key, delta in changes:
+        for ancestor in path_ids(paths[unit_id]):
+            rolled[(ancestor, day, key)] += delta
+    rows = [(unit_id, day, key, value) for (unit_id, day, key), value in sorted(rolled.items()) if value]
+    for start in range(0, len(rows), UPSERT_ROWS):
+        _upsert(rows[start : start + UPSERT_ROWS])
+    return len(rows)
+
+
+def _upsert(rows: list[tuple[int, dt.date, str, int]]) -> None:
+    """Insert the rows or add their values to the rows there (SQLite and PostgreSQL say it alike)."""
+    from bastion.dashboard.models import DailyFigure
+
+    quote = connection.ops.quote_name
+    table = quote(DailyFigure._meta.db_table)
+    columns = ", ".join(quote(name) for name in ("org_unit_id", "day", "key", "value"))
+    placeholders = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    params = [
+        param
+        for unit_id, day, key, value in rows
+        for param in (unit_id, connection.ops.adapt_datefield_value(day), key, value)
+    ]
+    sql = (
+        f"INSERT INTO {table} ({columns}) VALUES {placeholders} "
+        f"ON CONFLICT ({quote('org_unit_id')}, {quote('day')}, {quote('key')}) "
+        f"DO UPDATE SET {quote('value')} = {table}.{quote('value')} + excluded.{quote('value')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def figures_move(unit: OrgUnit, old_path: str) -> None:
+    """Carry the moved unit's figures (its subtree's) from the units it left to the units it joined; the units
+    above both keep theirs. Called in the move's transaction, ``unit.path`` already the new one."""
+    from bastion.dashboard.models import DailyFigure
+
+    old, new = path_ids(old_path)[:-1], path_ids(unit.path)[:-1]
+    left, joined = [pk for pk in old if pk not in new], [pk for pk in new if pk not in old]
+    rows = [
+        (ancestor, day, key, sign * value)
+        for day, key, value in DailyFigure.objects.filter(org_unit=unit).values_list("day", "key", "value")
+        for ancestors, sign in ((left, -1), (joined, 1))
+        for ancestor in ancestors
+        if value
+    ]
+    rows.sort()
+    for start in range(0, len(rows), UPSERT_ROWS):
+        _upsert(rows[start : start + UPSERT_ROWS])
 
 
 def figure_totals(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.date) -> dict[str, int]:
     """Each figure over the unit's subtree: a flow summed over ``first``..``last``, a level as it stood at the
-    end of ``last``. Two queries at most, whatever the volume."""
+    end of ``last``. Two queries at most, on the unit's own rows, whatever the volume below it."""
     from bastion.dashboard.models import DailyFigure
 
     keys = list(keys)
-    subtree = _subtree(unit)
     flows = [k for k in keys if FIGURES[k].kind == FLOW]
     levels = [k for k in keys if FIGURES[k].kind == LEVEL]
     totals = dict.fromkeys(keys, 0)
+    mine = DailyFigure.objects.filter(org_unit=unit).order_by()
     if flows:
-        rows = DailyFigure.objects.filter(key__in=flows, day__gte=first, day__lte=last, **subtree)
+        rows = mine.filter(key__in=flows, day__gte=first, day__lte=last)
         totals.update({row["key"]: row["total"] for row in rows.values("key").annotate(total=Sum("value"))})
     if levels:
-        rows = DailyFigure.objects.filter(key__in=levels, day__lte=last, **subtree)
+        rows = mine.filter(key__in=levels, day__lte=last)
         totals.update({row["key"]: row["total"] for row in rows.values("key").annotate(total=Sum("value"))})
     return {key: int(value or 0) for key, value in totals.items()}
 
@@ -107,15 +154,14 @@ def figure_series(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.d
     keys = list(keys)
     days = (last - first).days + 1
     series = {key: [0] * days for key in keys}
-    subtree = _subtree(unit)
+    mine = DailyFigure.objects.filter(org_unit=unit).order_by()
     levels = [k for k in keys if FIGURES[k].kind == LEVEL]
     before: dict[str, int] = {}
     if levels:
-        rows = DailyFigure.objects.filter(key__in=levels, day__lt=first, **subtree)
+        rows = mine.filter(key__in=levels, day__lt=first)
         before = {row["key"]: int(row["total"] or 0) for row in rows.values("key").annotate(total=Sum("value"))}
-    rows = DailyFigure.objects.filter(key__in=keys, day__gte=first, day__lte=last, **subtree)
-    for row in rows.values("key", "day").annotate(total=Sum("value")):
-        series[row["key"]][(row["day"] - first).days] += int(row["total"] or 0)
+    for key, day, value in mine.filter(key__in=keys, day__gte=first, day__lte=last).values_list("key", "day", "value"):
+        series[key][(day - first).days] += value
     for key in levels:
         running = before.get(key, 0)
         for index, change in enumerate(series[key]):
@@ -125,26 +171,22 @@ def figure_series(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.d
 
 
 def figure_by_child(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.date) -> dict[int, dict[str, int]]:
-    """Each figure for each unit directly below ``unit`` (its subtree added up): one query per kind."""
+    """Each figure for each active unit directly below ``unit`` (its subtree's): one query per kind."""
     from bastion.dashboard.models import DailyFigure
 
     keys = list(keys)
-    children = list(OrgUnit.objects.filter(parent=unit, is_active=True).values_list("pk", "path"))
-    result: dict[int, dict[str, int]] = {pk: dict.fromkeys(keys, 0) for pk, _path in children}
+    children = list(OrgUnit.objects.filter(parent=unit, is_active=True).values_list("pk", flat=True))
+    result: dict[int, dict[str, int]] = {pk: dict.fromkeys(keys, 0) for pk in children}
     if not children:
         return result
-    step = len(children[0][1])
-    owner = {path: pk for pk, path in children}
-    subtree = _subtree(unit)
+    theirs = DailyFigure.objects.filter(org_unit_id__in=children).order_by()
     for kind, day_filter in ((FLOW, {"day__gte": first, "day__lte": last}), (LEVEL, {"day__lte": last})):
         wanted = [k for k in keys if FIGURES[k].kind == kind]
         if not wanted:
             continue
-        rows = DailyFigure.objects.filter(key__in=wanted, **day_filter, **subtree)
-        for row in rows.values("key", "org_unit__path").annotate(total=Sum("value")):
-            child = owner.get(row["org_unit__path"][:step])
-            if child is not None:
-                result[child][row["key"]] += int(row["total"] or 0)
+        rows = theirs.filter(key__in=wanted, **day_filter).values("org_unit_id", "key").annotate(total=Sum("value"))
+        for row in rows:
+            result[row["org_unit_id"]][row["key"]] += int(row["total"] or 0)
     return result
 
 
@@ -160,13 +202,23 @@ def _kept(keys: list[str]) -> dict[str, Rows]:
     return kept
 
 
+def _recomputed(key: str, paths: dict[int, str]) -> Rows:
+    """The figure's rows as the records give them, each unit's row its subtree's."""
+    rolled: Rows = defaultdict(int)
+    for (unit_id, day), value in FIGURES[key].recompute().items():
+        for ancestor in path_ids(paths[unit_id]):
+            rolled[(ancestor, day)] += value
+    return {place: value for place, value in rolled.items() if value}
+
+
 def figures_verify(keys: Iterable[str] | None = None) -> dict[str, list[tuple[int, dt.date, int, int]]]:
     """Where the kept rows differ from the records: {key: [(unit id, day, kept, recomputed)]}; empty if none."""
     keys = list(keys or FIGURES)
     kept = _kept(keys)
+    paths = dict(OrgUnit.objects.values_list("pk", "path"))
     differences: dict[str, list[tuple[int, dt.date, int, int]]] = {}
     for key in keys:
-        fresh = {place: value for place, value in FIGURES[key].recompute().items() if value}
+        fresh = _recomputed(key, paths)
         mine = kept.get(key, {})
         wrong = [
             (unit_id, day, mine.get((unit_id, day), 0), fresh.get((unit_id, day), 0))
@@ -185,11 +237,11 @@ def figures_rebuild(keys: Iterable[str] | None = None) -> int:
 
     keys = list(keys or FIGURES)
     DailyFigure.objects.filter(key__in=keys).delete()
+    paths = dict(OrgUnit.objects.values_list("pk", "path"))
     rows = [
         DailyFigure(org_unit_id=unit_id, day=day, key=key, value=value)
         for key in keys
-        for (unit_id, day), value in FIGURES[key].recompute().items()
-        if value
+        for (unit_id, day), value in _recomputed(key, paths).items()
     ]
     DailyFigure.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

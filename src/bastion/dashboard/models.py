@@ -10,8 +10,8 @@ from bastion.core.models import OrgUnit
 
 class DailyFigure(models.Model):
     """The change of a figure at a unit on a day. A flow (passages in) is the day's count; a level (people under
-    observation) is kept as its changes, and its value on a day is the sum of the changes up to that day. Rows
-    belong to the unit where the records live; the dashboard adds up a subtree by path prefix."""
+    observation) is kept as its changes, and its value on a day is the sum of the changes up to that day. A
+    unit's row holds its whole subtree's figure (each write adds to the unit and every unit above it)."""
 
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
     day = models.DateField()

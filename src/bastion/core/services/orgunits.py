@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from bastion.core.crypto import keyed_hash
+from bastion.core.extensions import UNIT_MOVED
 from bastion.core.models import Institution, OrgUnit, UnitContact, User
 from bastion.core.models.orgunits import path_segment, subtree_upper_bound
 from bastion.core.scope import unit_in_scope
@@ -176,6 +177,8 @@ def orgunit_move(*, by: User | None, unit: OrgUnit, new_parent: OrgUnit) -> OrgU
     )
     OrgUnit.objects.filter(pk=unit.pk).update(parent=new_parent)
     unit.refresh_from_db()
+    for moved_hook in UNIT_MOVED:
+        moved_hook(unit, old_prefix)
     audit_record(
         by=by,
         action="orgunit.move",
