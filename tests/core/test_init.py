@@ -95,6 +95,7 @@ def test_init_builds_mulei_county_from_official_codes_and_twice_changes_nothing(
         4,
         4,
     )
+    assert (shown["units.compound"], shown["mobilization.in_compounds"]) == (21, 1512), "over 1,500 in 21 compounds"
     before = (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count())
     call_command("init", division="652328", demo=True, stdout=StringIO())
     assert (OrgUnit.objects.count(), Institution.objects.count(), User.objects.count()) == before

@@ -97,3 +97,36 @@ def test_the_hq_and_a_township_cadre_see_their_figures_and_charts(
     assert cadre.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
     cadre.screenshot(path=str(screenshots / "dashboard-township-phone.png"), full_page=True)
     assert cadre.goto(f"/dashboard/?unit={world.county.pk}").status == 404  # type: ignore[union-attr]
+
+
+def test_a_prefecture_official_sees_the_counties_on_a_map_coloured_by_a_chosen_figure(
+    new_context: Callable[..., BrowserContext],
+    live_server,
+    transactional_db: None,
+    roles: None,
+    sign_in: Callable[..., None],
+    screenshots: Path,
+) -> None:
+    from bastion.core.models import OrgUnit
+
+    province = factories.unit(None, "新疆维吾尔自治区", kind=OrgUnit.Kind.PROVINCE)
+    changji = factories.unit(province, "昌吉回族自治州", kind=OrgUnit.Kind.PREFECTURE)
+    today = timezone.localdate()
+    for n, name in enumerate(["昌吉市", "阜康市", "呼图壁县", "玛纳斯县", "吉木萨尔县", "奇台县", "木垒哈萨克自治县"]):
+        county = factories.unit(changji, name, kind=OrgUnit.Kind.COUNTY)
+        figure_add(county, "checkpoints.passages_in", 100 * (n + 1), today)
+        figure_add(county, "observation.active", 7 - n, today)
+    factories.account("county_admin", changji, username="prefecture")
+
+    page: Page = new_context().new_page()
+    sign_in(page, "prefecture")
+    page.goto("/dashboard/")
+    expect(page.locator("#prefecture-map")).to_have_attribute("data-drawn", "true")
+    drawn(page, "#prefecture-map")
+    series = "echarts.getInstanceByDom(document.getElementById('prefecture-map')).getOption().series[0]"
+    assert page.evaluate(f"{series}.map") == f"unit-{changji.pk}"
+    mulei = f"{series}.data.find(d => d.name === '木垒哈萨克自治县').value"
+    assert page.evaluate(mulei) == 700
+    page.select_option("#map-figure", "observation.active")
+    assert page.evaluate(mulei) == 1
+    page.screenshot(path=str(screenshots / "dashboard-prefecture-map.png"), full_page=True)

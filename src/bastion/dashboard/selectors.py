@@ -23,6 +23,7 @@ from django.utils.translation import pgettext_lazy
 from bastion.core.models import Institution, OrgUnit, User
 from bastion.core.selectors import institution_subtree_counts, orgunit_roots_for_user, orgunit_subtree_counts
 from bastion.dashboard.figures import FIGURES, FLOW, figure_by_child, figure_series, figure_totals
+from bastion.dashboard.maps import prefecture_shape_file
 
 TREND_DAYS = 30
 SHORT_TREND_DAYS = 14
@@ -79,6 +80,8 @@ OPEN_BY_DUE = "command.open_by_due"
 DONATED_FEN = "supplies.donated_fen"
 
 UNIT_KINDS: list[tuple[str, Promise]] = [
+    (OrgUnit.Kind.PREFECTURE, _("prefectures")),
+    (OrgUnit.Kind.COUNTY, _("counties")),
     (OrgUnit.Kind.TOWNSHIP, _("townships")),
     (OrgUnit.Kind.VILLAGE, _("villages")),
     (OrgUnit.Kind.COMMUNITY, _("communities")),
@@ -173,6 +176,8 @@ class Dashboard:
     reports: ReportCounts
     report_form: Any = None
     report_urls: dict[str, str] = field(default_factory=dict)
+    map_url: str = ""
+    """The county boundaries of a prefecture, for a map of its counties coloured by a chosen figure."""
 
     @property
     def report_form_id(self) -> int | None:
@@ -201,9 +206,15 @@ class Dashboard:
                     "late": row.reports.late,
                     "zero": row.reports.zero,
                     "missing": row.reports.missing,
+                    "figures": row.figures,
                 }
                 for row in self.children
             ],
+            "map": {
+                "url": self.map_url,
+                "name": f"unit-{self.unit.pk}",
+                "columns": [{"key": key, "label": label} for key, label in self.child_columns],
+            },
             "labels": {
                 "filed": str(_("filed")),
                 "on_time": str(_("on time")),
@@ -355,7 +366,7 @@ def _structure(user: User, unit: OrgUnit) -> list[Panel]:
         assignments_for_user(user, unit=unit, status=Assignment.Status.REPORTED)
         .order_by()
         .values("batch_id", "batch__number", "batch__name")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("pk"), in_compounds=Count("pk", filter=Q(unit__kind=OrgUnit.Kind.COMPOUND)))
     )
     batch_rows = sorted(batches, key=lambda row: (row["batch__number"], row["batch_id"]))
     people.append(Shown(key="mobilization.batches", label=str(_("batches")), value=len(batch_rows), url=overview))
@@ -368,6 +379,14 @@ def _structure(user: User, unit: OrgUnit) -> list[Panel]:
         )
         for row in batch_rows
     ]
+    people.append(
+        Shown(
+            key="mobilization.in_compounds",
+            label=str(_("sent down into residential compounds")),
+            value=sum(row["in_compounds"] for row in batch_rows),
+            url=overview,
+        )
+    )
     people.append(
         Shown(
             key="mobilization.seconded_today",
@@ -466,6 +485,7 @@ def dashboard_data(user: User, unit: OrgUnit, day: dt.date) -> Dashboard:
         reports=reports,
         report_form=form,
         report_urls=report_urls,
+        map_url=_url("dashboard:map_shape", unit) if prefecture_shape_file(unit) else "",
     )
 
 

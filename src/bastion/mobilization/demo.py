@@ -35,6 +35,7 @@ from bastion.residents.validation import name_keys
 
 REPORTED = {"leader": 292, "cadre": 1068, "farmer_herder": 1999}  # 3,359
 BATCHES = [(1, 820), (2, 900), (3, 880), (4, 759)]  # reported per batch, 3,359 in all
+IN_COMPOUNDS = 1_512  # of the first batches, sent down into the 21 residential compounds (over 1,500)
 NOT_YET = 36  # of the fourth batch, still to report (six of them absent)
 SECONDED = {"four_in_one": 126, "hq": 48, "screening": 151, "checkpoint": 64, "contact": 33, "supervision": 33}  # 455
 VOLUNTEERS = 60
@@ -81,6 +82,7 @@ def _build(county: OrgUnit) -> None:
         ).order_by("path")
     )
     townships = list(county.children.filter(kind=OrgUnit.Kind.TOWNSHIP).order_by("division_code"))
+    compounds = list(OrgUnit.objects.filter(path__startswith=county.path, kind=OrgUnit.Kind.COMPOUND).order_by("path"))
     categories = {c.code: c for c in ResponderCategory.objects.all()}
     names = _names()
     phones = itertools.count(13_990_000_001)
@@ -117,11 +119,12 @@ def _build(county: OrgUnit) -> None:
         )
         reported_at = timezone.make_aware(dt.datetime.combine(report_by - dt.timedelta(days=1), dt.time(10)))
         for i, person in enumerate(reported[offset : offset + size]):
+            n = offset + i
             assignments.append(
                 Assignment(
                     batch=batch,
                     responder=person,
-                    unit=villages[(offset + i) % len(villages)],
+                    unit=compounds[n % len(compounds)] if compounds and n < IN_COMPOUNDS else villages[n % len(villages)],
                     status=Assignment.Status.REPORTED,
                     reported_at=reported_at,
                     method=Assignment.Method.QR if i % 3 else Assignment.Method.CADRE,

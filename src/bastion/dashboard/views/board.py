@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
@@ -14,6 +14,7 @@ from django.utils import timezone
 from bastion.core import selectors as core_selectors
 from bastion.core.models import OrgUnit
 from bastion.core.views.helpers import AuthedRequest, date_asked, unit_asked_for
+from bastion.dashboard.maps import prefecture_shape_file
 from bastion.dashboard.selectors import Dashboard, dashboard_data, dashboard_unit
 
 WALL_REFRESH_SECONDS = 60
@@ -64,8 +65,22 @@ def board_data(request: AuthedRequest) -> JsonResponse:
     return JsonResponse(dashboard_data(request.user, unit, day).chart_data())
 
 
+@login_required
+@permission_required("dashboard.view_dailyfigure", raise_exception=True)
+def map_shape(request: AuthedRequest) -> FileResponse:
+    """The boundaries of the counties of the prefecture ``?unit=`` (GeoJSON), for the map its dashboard draws."""
+    unit = unit_asked_for(request)
+    shape = prefecture_shape_file(unit) if unit is not None else None
+    if shape is None:
+        raise Http404("no map of this unit")
+    answer = FileResponse(shape.open("rb"), content_type="application/geo+json")
+    answer["Cache-Control"] = "private, max-age=86400"  # the boundaries change with a package upgrade only
+    return answer
+
+
 urlpatterns: list[URLPattern] = [
     path("", board, name="board"),
     path("wall/", wall, name="wall"),
     path("data/", board_data, name="board_data"),
+    path("map/", map_shape, name="map_shape"),
 ]

@@ -1,6 +1,7 @@
 /* Draws the dashboard's charts with ECharts from the JSON the page carries (#dashboard-data): a line chart of
-   each trend (14 or 30 days) and a treemap of the child units coloured by the day's report status. The page
-   shows every figure as text without it. */
+   each trend (14 or 30 days), a treemap of the child units coloured by the day's report status, and on a
+   prefecture's dashboard a map of its counties coloured by the figure chosen. The page shows every figure as
+   text without it. */
 (function () {
   "use strict";
   var COLOURS = { on_time: "#2e7d32", zero: "#66bb6a", late: "#f9a825", missing: "#c62828", none: "#9e9e9e" };
@@ -112,6 +113,45 @@
     });
   }
 
+  function mapOption(payload, key, wall) {
+    var values = payload.children.map(function (child) {
+      return { name: child.name, value: child.figures[key] || 0, url: child.url };
+    });
+    var highest = Math.max.apply(null, values.map(function (v) { return v.value; }).concat([1]));
+    return {
+      animation: false,
+      tooltip: { trigger: "item", formatter: function (info) {
+        return echarts.format.encodeHTML(info.name + ": " + (isNaN(info.value) ? 0 : info.value));
+      } },
+      visualMap: { min: 0, max: highest, calculable: true, left: 0, bottom: 0, inRange: { color: ["#e3f2fd", "#b3261e"] },
+                   textStyle: { color: wall ? "#e8eef5" : "#333", fontSize: wall ? 16 : 12 } },
+      series: [{ type: "map", map: payload.map.name, roam: false, data: values,
+                 label: { show: true, fontSize: wall ? 16 : 11 }, emphasis: { label: { show: true } } }]
+    };
+  }
+
+  function drawMap(payload, wall, charts) {
+    var box = document.getElementById("prefecture-map");
+    var choice = document.getElementById("map-figure");
+    if (!box || !payload.map.url || !choice) { return; }
+    fetch(payload.map.url, { credentials: "same-origin" })
+      .then(function (answer) { return answer.ok ? answer.json() : Promise.reject(answer.status); })
+      .then(function (shape) {
+        echarts.registerMap(payload.map.name, shape);
+        var instance = echarts.init(box);
+        charts.push(instance);
+        instance.setOption(mapOption(payload, choice.value, wall));
+        choice.addEventListener("change", function () {
+          instance.setOption(mapOption(payload, choice.value, wall), { replaceMerge: ["series"] });
+        });
+        instance.on("click", function (info) {
+          if (info.data && info.data.url) { window.location.href = info.data.url; }
+        });
+        box.setAttribute("data-drawn", "true");
+      })
+      .catch(function () { box.remove(); choice.parentNode.remove(); });  // the table below still says it all
+  }
+
   function start() {
     var payload = data();
     if (!payload || typeof echarts === "undefined") { return; }
@@ -119,6 +159,7 @@
     var charts = [];
     drawLines(payload, wall, charts);
     drawTreemap(payload, wall, charts);
+    drawMap(payload, wall, charts);
     window.addEventListener("resize", function () {
       charts.forEach(function (chart) { chart.resize(); });
     });
