@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from bastion.core.models import OrgUnit, User
+from bastion.core.services.accounts import token_create
 from bastion.dashboard.figures import figure_add
 from bastion.dashboard.maps import prefecture_shape_file
 from tests import factories
@@ -28,7 +30,7 @@ def prefecture() -> tuple[OrgUnit, OrgUnit, OrgUnit]:
 
 
 def test_the_prefecture_dashboard_maps_its_counties_with_their_figures(roles: None) -> None:
-    changji, mulei, qitai = prefecture()
+    changji, mulei, _qitai = prefecture()
     township = factories.unit(mulei, "大石头乡", kind=OrgUnit.Kind.TOWNSHIP)
     figure_add(township, "checkpoints.passages_in", 12, timezone.localdate())
     official = factories.account("county_admin", changji)
@@ -39,6 +41,10 @@ def test_the_prefecture_dashboard_maps_its_counties_with_their_figures(roles: No
     assert "checkpoints.passages_in" in [column["key"] for column in data["map"]["columns"]]
     by_name = {child["name"]: child["figures"]["checkpoints.passages_in"] for child in data["children"]}
     assert by_name == {"木垒哈萨克自治县": 12, "奇台县": 0}
+
+    _token, key = token_create(by=official, name="prefecture wall")
+    api = Client(headers={"authorization": f"Bearer {key}"}).get("/api/v1/dashboard", {"unit": changji.pk}).json()
+    assert api["map_url"] == data["map"]["url"]
 
     answer = client_for(official).get(data["map"]["url"])
     assert answer.status_code == 200 and answer["Content-Type"] == "application/geo+json"

@@ -100,11 +100,10 @@ def _upsert(rows: list[tuple[int, dt.date, str, int]]) -> None:
         for unit_id, day, key, value in rows
         for param in (unit_id, connection.ops.adapt_datefield_value(day), key, value)
     ]
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {placeholders} "
-        f"ON CONFLICT ({quote('org_unit_id')}, {quote('day')}, {quote('key')}) "
-        f"DO UPDATE SET {quote('value')} = {table}.{quote('value')} + excluded.{quote('value')}"
-    )
+    conflict = f"ON CONFLICT ({quote('org_unit_id')}, {quote('day')}, {quote('key')})"
+    value = quote("value")
+    add = f"DO UPDATE SET {value} = {table}.{value} + excluded.{value}"
+    sql = f"INSERT INTO {table} ({columns}) VALUES {placeholders} {conflict} {add}"  # noqa: S608 (names only)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 

@@ -67,3 +67,6 @@ class DashboardOut(Schema):
     days: list[dt.date] = Field(description="the last 30 days up to ``day``; the 14-day trend is their last 14")
     charts: list[ChartOut]
     children: list[ChildOut]
+    map_url: str = Field(
+        description="a prefecture's county boundaries (GeoJSON, features named as ``children``), or empty"
+    )

@@ -124,7 +124,9 @@ def _build(county: OrgUnit) -> None:
                 Assignment(
                     batch=batch,
                     responder=person,
-                    unit=compounds[n % len(compounds)] if compounds and n < IN_COMPOUNDS else villages[n % len(villages)],
+                    unit=compounds[n % len(compounds)]
+                    if compounds and n < IN_COMPOUNDS
+                    else villages[n % len(villages)],
                     status=Assignment.Status.REPORTED,
                     reported_at=reported_at,
                     method=Assignment.Method.QR if i % 3 else Assignment.Method.CADRE,
