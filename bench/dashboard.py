@@ -51,6 +51,7 @@ from typing import Any
 DAY = dt.date(2026, 2, 3)  # the reporting benchmark's day: the dashboard counts its reports
 WINDOW = 30
 FIRST = DAY - dt.timedelta(days=WINDOW - 1)
+EPOCH = dt.date(2000, 1, 1)  # before any record: a flow's total since its first
 SEED = 2020
 POST_SHARE = 0.1
 LEVEL_CHANGE_SHARE = 0.5
@@ -216,7 +217,6 @@ def captured(fn: Callable[[], object]) -> list[dict[str, str]]:
 def figures_side(unit: Any) -> dict[str, Any]:
     """The dashboard's outreach numbers from the live figures, read as ``dashboard_data`` reads them."""
     from bastion.dashboard.figures import figure_by_child, figure_series, figure_totals
-    from bastion.dashboard.selectors import EPOCH
 
     keys = [REACH, ACTIVITIES]
     return {
@@ -285,7 +285,7 @@ def _figure_entry(name: str, database: str, scale: str, ms: float, note: str, ta
 
 def run(database: str, scale: str, root: Any, repeat: int) -> list[dict[str, Any]]:
     from bastion.dashboard.figures import FIGURES, FLOW, figure_by_child, figure_series, figure_totals
-    from bastion.dashboard.selectors import CHARTS, CHILD_KEYS, EPOCH, _panel_keys, dashboard_data
+    from bastion.dashboard.selectors import CHARTS, CHILD_KEYS, _panel_keys, dashboard_data
     from bench.queries import superuser
     from bench.run import analyze, entry
 

@@ -130,12 +130,17 @@ def test_a_deactivated_account_stops_at_once(world: World, highway_exit: Post, d
 
 
 @pytest.mark.django_db
-def test_a_registration_reads_four_rows_and_writes_three(world: World, highway_exit: Post, duty_officer: User) -> None:
+def test_a_registration_reads_four_rows_and_writes_three_and_two_figures(
+    world: World, highway_exit: Post, duty_officer: User
+) -> None:
     client = api_client(duty_officer)
     assert register(client, highway_exit, wuhan_to(world), key=str(uuid.uuid4())).status_code == 201
     with CaptureQueriesContext(connection) as queries:
         answer = register(client, highway_exit, wuhan_to(world, phone="13912345679"), key=str(uuid.uuid4()))
     assert answer.status_code == 201, answer.content
     statements = [q["sql"].split()[0].upper() for q in queries.captured_queries]
-    # the token, the post, the destination, the person; the passage, its arrival, the audit event
-    assert statements.count("SELECT") == 4 and statements.count("INSERT") == 3, queries.captured_queries
+    # the token, the post, the destination, the person; the passage, its arrival, the audit event, and one
+    # upsert each for the passages in and the arrivals open (the unit's row and its ancestors' in one statement)
+    assert statements.count("SELECT") == 4 and statements.count("INSERT") == 5, queries.captured_queries
+    upserts = [q["sql"] for q in queries.captured_queries if "ON CONFLICT" in q["sql"]]
+    assert len(upserts) == 2 and all("dashboard_dailyfigure" in sql for sql in upserts)

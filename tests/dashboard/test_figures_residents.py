@@ -57,9 +57,9 @@ def test_the_kept_figures_equal_a_rebuild_after_random_writes(world: World, coun
     for n in range(36):
         factories.person(units[n % 4], address=f"{n}号")
     campaigns = [
-        campaign_create(by=county_admin, org_unit=world.county, name="全县排查", round_count=6),
-        campaign_create(by=county_admin, org_unit=world.township_a, name="木垒镇排查", round_count=4),
-        campaign_create(by=county_admin, org_unit=world.township_b, name="东城镇排查", round_count=3),
+        campaign_create(by=county_admin, org_unit=world.county, name="全县排查", round_count=10),
+        campaign_create(by=county_admin, org_unit=world.township_a, name="木垒镇排查", round_count=10),
+        campaign_create(by=county_admin, org_unit=world.township_b, name="东城镇排查", round_count=10),
     ]
     with time_machine.travel(START, tick=False) as clock:
         for step in range(1000):

@@ -37,7 +37,7 @@ def test_the_prefecture_dashboard_maps_its_counties_with_their_figures(roles: No
 
     board = board_of(client_for(official), unit=changji.pk)
     data = board.chart_data()
-    assert data["map"]["url"] == f"/dashboard/map/?unit={changji.pk}"
+    assert data["map"]["url"] == f"/dashboard/map/{changji.pk}/"
     assert "checkpoints.passages_in" in [column["key"] for column in data["map"]["columns"]]
     by_name = {child["name"]: child["figures"]["checkpoints.passages_in"] for child in data["children"]}
     assert by_name == {"木垒哈萨克自治县": 12, "奇台县": 0}
@@ -62,12 +62,12 @@ def test_a_county_has_no_map_and_a_prefecture_the_package_lacks_has_none_either(
     assert prefecture_shape_file(hami) is not None, "a prefecture-level city is found without its 市"
     admin = factories.account("county_admin", world.county, province)
     assert board_of(client_for(admin), unit=world.county.pk).map_url == ""
-    assert client_for(admin).get("/dashboard/map/", {"unit": world.county.pk}).status_code == 404
+    assert client_for(admin).get(f"/dashboard/map/{world.county.pk}/").status_code == 404
 
 
 def test_the_boundaries_are_not_found_outside_the_scope(world: World, county_admin: User) -> None:
     changji, _mulei, _qitai = prefecture()
-    assert client_for(county_admin).get("/dashboard/map/", {"unit": changji.pk}).status_code == 404
-    answer = client_for(factories.account("county_admin", changji)).get("/dashboard/map/", {"unit": changji.pk})
+    assert client_for(county_admin).get(f"/dashboard/map/{changji.pk}/").status_code == 404
+    answer = client_for(factories.account("county_admin", changji)).get(f"/dashboard/map/{changji.pk}/")
     assert answer.status_code == 200
     answer.close()

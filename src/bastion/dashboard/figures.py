@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.functional import Promise
 
@@ -127,23 +127,53 @@ def figures_move(unit: OrgUnit, old_path: str) -> None:
         _upsert(rows[start : start + UPSERT_ROWS])
 
 
-def figure_totals(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.date) -> dict[str, int]:
-    """Each figure over the unit's subtree: a flow summed over ``first``..``last``, a level as it stood at the
-    end of ``last``. Two queries at most, on the unit's own rows, whatever the volume below it."""
+Window = tuple[dt.date | None, dt.date | None]
+"""Days from the first to the last, both included; an end left None is open."""
+
+
+def figure_windows(
+    unit_ids: Iterable[int], keys: Iterable[str], windows: dict[str, Window]
+) -> dict[int, dict[str, dict[str, int]]]:
+    """Each figure of each unit (its subtree's) summed over each window, in one query on those units' own rows:
+    ``{unit id: {window name: {key: sum}}}``. A level's value at the end of a day is its sum over (None, day)."""
     from bastion.dashboard.models import DailyFigure
 
+    unit_ids, keys = list(unit_ids), list(keys)
+    result = {pk: {name: dict.fromkeys(keys, 0) for name in windows} for pk in unit_ids}
+    if not unit_ids or not keys or not windows:
+        return result
+    rows = DailyFigure.objects.filter(org_unit_id__in=unit_ids, key__in=keys).order_by()
+    firsts, lasts = [first for first, _last in windows.values()], [last for _first, last in windows.values()]
+    if None not in firsts:
+        rows = rows.filter(day__gte=min(day for day in firsts if day is not None))
+    if None not in lasts:
+        rows = rows.filter(day__lte=max(day for day in lasts if day is not None))
+    sums = {name: Sum("value", filter=_within(first, last)) for name, (first, last) in windows.items()}
+    for row in rows.values("org_unit_id", "key").annotate(**{f"w_{name}": total for name, total in sums.items()}):
+        for name in windows:
+            result[row["org_unit_id"]][name][row["key"]] = int(row[f"w_{name}"] or 0)
+    return result
+
+
+def _within(first: dt.date | None, last: dt.date | None) -> Q | None:
+    condition = Q()
+    if first is not None:
+        condition &= Q(day__gte=first)
+    if last is not None:
+        condition &= Q(day__lte=last)
+    return condition or None
+
+
+def _by_kind(sums: dict[str, dict[str, int]], keys: list[str]) -> dict[str, int]:
+    return {key: sums["flow" if FIGURES[key].kind == FLOW else "level"][key] for key in keys}
+
+
+def figure_totals(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.date) -> dict[str, int]:
+    """Each figure over the unit's subtree: a flow summed over ``first``..``last``, a level as it stood at the
+    end of ``last``. One query on the unit's own rows, whatever the volume below it."""
     keys = list(keys)
-    flows = [k for k in keys if FIGURES[k].kind == FLOW]
-    levels = [k for k in keys if FIGURES[k].kind == LEVEL]
-    totals = dict.fromkeys(keys, 0)
-    mine = DailyFigure.objects.filter(org_unit=unit).order_by()
-    if flows:
-        rows = mine.filter(key__in=flows, day__gte=first, day__lte=last)
-        totals.update({row["key"]: row["total"] for row in rows.values("key").annotate(total=Sum("value"))})
-    if levels:
-        rows = mine.filter(key__in=levels, day__lte=last)
-        totals.update({row["key"]: row["total"] for row in rows.values("key").annotate(total=Sum("value"))})
-    return {key: int(value or 0) for key, value in totals.items()}
+    sums = figure_windows([unit.pk], keys, {"flow": (first, last), "level": (None, last)})[unit.pk]
+    return _by_kind(sums, keys)
 
 
 def figure_series(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.date) -> dict[str, list[int]]:
@@ -170,23 +200,11 @@ def figure_series(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.d
 
 
 def figure_by_child(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.date) -> dict[int, dict[str, int]]:
-    """Each figure for each active unit directly below ``unit`` (its subtree's): one query per kind."""
-    from bastion.dashboard.models import DailyFigure
-
+    """Each figure for each active unit directly below ``unit`` (its subtree's), as ``figure_totals`` gives it."""
     keys = list(keys)
-    children = list(OrgUnit.objects.filter(parent=unit, is_active=True).values_list("pk", flat=True))
-    result: dict[int, dict[str, int]] = {pk: dict.fromkeys(keys, 0) for pk in children}
-    if not children:
-        return result
-    theirs = DailyFigure.objects.filter(org_unit_id__in=children).order_by()
-    for kind, day_filter in ((FLOW, {"day__gte": first, "day__lte": last}), (LEVEL, {"day__lte": last})):
-        wanted = [k for k in keys if FIGURES[k].kind == kind]
-        if not wanted:
-            continue
-        rows = theirs.filter(key__in=wanted, **day_filter).values("org_unit_id", "key").annotate(total=Sum("value"))
-        for row in rows:
-            result[row["org_unit_id"]][row["key"]] += int(row["total"] or 0)
-    return result
+    children = OrgUnit.objects.filter(parent=unit, is_active=True).values_list("pk", flat=True)
+    sums = figure_windows(children, keys, {"flow": (first, last), "level": (None, last)})
+    return {pk: _by_kind(child, keys) for pk, child in sums.items()}
 
 
 def _kept(keys: list[str]) -> dict[str, Rows]:

@@ -22,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 
 from bastion.core.models import Institution, OrgUnit, User
 from bastion.core.selectors import institution_subtree_counts, orgunit_roots_for_user, orgunit_subtree_counts
-from bastion.dashboard.figures import FIGURES, FLOW, figure_by_child, figure_series, figure_totals
+from bastion.dashboard.figures import FIGURES, FLOW, Window, figure_series, figure_windows
 from bastion.dashboard.maps import prefecture_shape_file
 
 TREND_DAYS = 30
@@ -30,9 +30,6 @@ SHORT_TREND_DAYS = 14
 COVER_WINDOW_DAYS = 7
 NO_USE_COVER = 999
 """Days of cover shown when nothing was issued over the window: the stock lasts "for ever"."""
-FAR_AHEAD_DAYS = 3650
-EPOCH = dt.date(2000, 1, 1)
-"""Where a flow's running total starts: before any record."""
 
 COVERED = ("masks", "disinfectant")
 """The supplies whose days of cover the dashboard shows (the February 2020 report's two)."""
@@ -423,12 +420,19 @@ def dashboard_data(user: User, unit: OrgUnit, day: dt.date) -> Dashboard:
     covered_keys = [
         key for category in COVERED for key in (f"supplies.stock_{category}", f"supplies.issued_{category}")
     ]
-    values = figure_totals(unit, [k for k in dict.fromkeys(shown_keys + covered_keys) if k in FIGURES], day, day)
-    flows = [key for key in shown_keys if FIGURES[key].kind == FLOW]
-    totals = figure_totals(unit, flows, EPOCH, day) if flows else {}
+    keys = [key for key in dict.fromkeys([*shown_keys, *covered_keys, OPEN_BY_DUE]) if key in FIGURES]
     week_first = day - dt.timedelta(days=COVER_WINDOW_DAYS - 1)
-    issued_keys = [f"supplies.issued_{category}" for category in COVERED if f"supplies.issued_{category}" in FIGURES]
-    issued_week = figure_totals(unit, issued_keys, week_first, day) if issued_keys else {}
+    windows: dict[str, Window] = {
+        "day": (day, day),
+        "to_day": (None, day),
+        "week": (week_first, day),
+        "to_yesterday": (None, day - dt.timedelta(days=1)),
+        "ever": (None, None),
+    }
+    sums = figure_windows([unit.pk], keys, windows)[unit.pk]
+    values = {key: sums["day" if FIGURES[key].kind == FLOW else "to_day"][key] for key in keys}
+    totals = sums["to_day"]  # a flow's total since its first record
+    issued_week = sums["week"]
 
     panels: list[Panel] = []
     for name, title, keys in panel_keys:
@@ -436,7 +440,7 @@ def dashboard_data(user: User, unit: OrgUnit, day: dt.date) -> Dashboard:
         if name == "supplies":
             figures = _with_cover(figures, values, issued_week)
         if name == "command" and OPEN_BY_DUE in FIGURES:
-            figures = _action_items(unit, day) + figures
+            figures = _action_items(unit, sums["to_yesterday"][OPEN_BY_DUE], sums["ever"][OPEN_BY_DUE]) + figures
         panels.append(Panel(name, str(title), figures))
 
     form, reports, reports_by_child = _reports(user, unit, day)
@@ -485,7 +489,7 @@ def dashboard_data(user: User, unit: OrgUnit, day: dt.date) -> Dashboard:
         reports=reports,
         report_form=form,
         report_urls=report_urls,
-        map_url=_url("dashboard:map_shape", unit) if prefecture_shape_file(unit) else "",
+        map_url=reverse("dashboard:map_shape", args=[unit.pk]) if prefecture_shape_file(unit) else "",
     )
 
 
@@ -515,22 +519,18 @@ def _supply_label(category: str) -> str:
     return str(dict(Item.Category.choices).get(category, category))
 
 
-def _action_items(unit: OrgUnit, day: dt.date) -> list[Shown]:
-    """Open action items overdue (due before ``day``) and all open ones, from the level kept by due date."""
-    figure = FIGURES[OPEN_BY_DUE]
-    yesterday = day - dt.timedelta(days=1)
-    far = day + dt.timedelta(days=FAR_AHEAD_DAYS)
-    overdue = figure_totals(unit, [OPEN_BY_DUE], yesterday, yesterday)[OPEN_BY_DUE]
-    open_items = figure_totals(unit, [OPEN_BY_DUE], far, far)[OPEN_BY_DUE]
+def _action_items(unit: OrgUnit, overdue: int, open_items: int) -> list[Shown]:
+    """Open action items overdue (the level kept by due date, up to yesterday) and all open ones."""
+    url = FIGURES[OPEN_BY_DUE].list_url
     return [
         Shown(
             "command.overdue",
             str(_("action items overdue")),
             overdue,
-            url=_url(figure.list_url, unit, overdue=1),
+            url=_url(url, unit, overdue=1),
             warn=bool(overdue),
         ),
-        Shown("command.open", str(_("action items open")), open_items, url=_url(figure.list_url, unit)),
+        Shown("command.open", str(_("action items open")), open_items, url=_url(url, unit)),
     ]
 
 
@@ -540,16 +540,20 @@ def _children(
     """The main figures of each unit directly below ``unit``, with its filing of the day's reports."""
     keys = [key for key in CHILD_KEYS if key in FIGURES]
     columns = [(key, str(FIGURES[key].label)) for key in keys]
-    values = figure_by_child(unit, keys, day, day) if keys else {}
-    if OPEN_BY_DUE in FIGURES:
-        yesterday = day - dt.timedelta(days=1)
-        overdue = figure_by_child(unit, [OPEN_BY_DUE], yesterday, yesterday)
+    children = list(OrgUnit.objects.filter(parent=unit, is_active=True).order_by("sort_order", "name"))
+    windows: dict[str, Window] = {"day": (day, day), "to_day": (None, day)}
+    overdue = OPEN_BY_DUE in FIGURES
+    if overdue:
+        windows["to_yesterday"] = (None, day - dt.timedelta(days=1))
         columns.append(("command.overdue", str(_("action items overdue"))))
-        for pk, figures in overdue.items():
-            values.setdefault(pk, {})["command.overdue"] = figures[OPEN_BY_DUE]
+    sums = figure_windows([child.pk for child in children], [*keys, OPEN_BY_DUE] if overdue else keys, windows)
     board = reverse("dashboard:board")
     rows = []
-    for child in OrgUnit.objects.filter(parent=unit, is_active=True).order_by("sort_order", "name"):
+    for child in children:
+        mine = sums[child.pk]
+        figures = {key: mine["day" if FIGURES[key].kind == FLOW else "to_day"][key] for key in keys}
+        if overdue:
+            figures["command.overdue"] = mine["to_yesterday"][OPEN_BY_DUE]
         counts = reports.get(child.pk, ReportCounts())
         rows.append(
             ChildRow(
@@ -557,7 +561,7 @@ def _children(
                 name=child.display_name,
                 kind=child.kind,
                 url=f"{board}?{urlencode({'unit': str(child.pk), 'day': day.isoformat()})}",
-                figures={key: values.get(child.pk, {}).get(key, 0) for key, _label in columns},
+                figures=figures,
                 reports=counts,
                 status=counts.status,
             )

@@ -161,7 +161,7 @@ def completeness_by_child(
             zero=Count("r__id", filter=Q(r__is_zero=True)),
             zero_late=Count("r__id", filter=Q(r__is_zero=True, r__is_late=True)),
         )
-        .order_by("group")
+        .order_by()  # sorted below by the units' order: the database may hash the groups instead of sorting
     )
     figures = list(grouped)
     units = OrgUnit.objects.in_bulk([row["group"] for row in figures], field_name="path")

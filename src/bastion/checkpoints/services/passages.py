@@ -340,7 +340,7 @@ def passage_record(
     try:
         with transaction.atomic():
             passage.save()
-            figure_add(post.org_unit_id, DIRECTION_KEY[direction], 1, timezone.localdate(at))
+            figure_add(post.org_unit, DIRECTION_KEY[direction], 1, timezone.localdate(at))
             if "arrival" in reasons and to_unit is not None:
                 Arrival.objects.create(passage=passage, org_unit=to_unit, due_at=arrival_deadline(at))
                 figure_add(to_unit, ARRIVALS_OPEN, 1, timezone.localdate(at))
@@ -383,5 +383,5 @@ def passage_count(*, by: User | None, post: Post, direction: str, now: dt.dateti
         counted_only=True,
         recorded_by=by,
     )
-    figure_add(post.org_unit_id, DIRECTION_KEY[direction], 1, timezone.localdate(passage.at))
+    figure_add(post.org_unit, DIRECTION_KEY[direction], 1, timezone.localdate(passage.at))
     return passage

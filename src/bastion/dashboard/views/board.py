@@ -67,10 +67,10 @@ def board_data(request: AuthedRequest) -> JsonResponse:
 
 @login_required
 @permission_required("dashboard.view_dailyfigure", raise_exception=True)
-def map_shape(request: AuthedRequest) -> FileResponse:
-    """The boundaries of the counties of the prefecture ``?unit=`` (GeoJSON), for the map its dashboard draws."""
-    unit = unit_asked_for(request)
-    shape = prefecture_shape_file(unit) if unit is not None else None
+def map_shape(request: AuthedRequest, unit_id: int) -> FileResponse:
+    """The boundaries of the counties of a prefecture (GeoJSON), for the map its dashboard draws."""
+    unit = core_selectors.orgunit_get_for_user(request.user, unit_id)
+    shape = prefecture_shape_file(unit)
     if shape is None:
         raise Http404("no map of this unit")
     answer = FileResponse(shape.open("rb"), content_type="application/geo+json")
@@ -82,5 +82,5 @@ urlpatterns: list[URLPattern] = [
     path("", board, name="board"),
     path("wall/", wall, name="wall"),
     path("data/", board_data, name="board_data"),
-    path("map/", map_shape, name="map_shape"),
+    path("map/<int:unit_id>/", map_shape, name="map_shape"),
 ]
