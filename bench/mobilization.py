@@ -392,12 +392,9 @@ def orm_data_path(user: User, now: dt.datetime | None = None) -> tuple[int, list
     from django.core.paginator import Paginator
     from django.utils import timezone
 
-    from bastion.mobilization.selectors import on_duty_now, on_duty_turns
+    from bastion.mobilization.selectors import on_duty_now
 
-    now = now or timezone.now()
-    paginator = Paginator(on_duty_now(user, now=now), PAGE_ROWS)
-    paginator.count = on_duty_turns(user, now=now).count()  # counted as the view counts it
-    page = paginator.get_page(None)  # no ?page=: the first, as the view
+    page = Paginator(on_duty_now(user, now=now or timezone.now()), PAGE_ROWS).get_page(None)  # the first, as the view
     return page.paginator.count, list(page)
 
 

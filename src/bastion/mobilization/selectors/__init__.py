@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, Least, NullIf
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, Least
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from bastion.mobilization.models import (
     SwapRequest,
     Team,
 )
+from bastion.mobilization.selectors.on_duty import OnDuty
 from bastion.residents.validation import name_keys
 
 
@@ -226,29 +226,9 @@ def on_duty_turns(user: User, *, unit: OrgUnit | None = None, now: dt.datetime |
     )
 
 
-def on_duty_now(user: User, *, unit: OrgUnit | None = None, now: dt.datetime | None = None) -> QuerySet[Any]:
-    """Who is on duty now: turns of shifts under way, checked in or not (a no-show shows as such), as rows of
-    what the list, its export and the API show (no model instances: a county's list stays light).
-
-    Ordered to the turn (``id`` last): two members of a shift can share a name, and the page is paginated.
-    """
-    return (
-        on_duty_turns(user, unit=unit, now=now)
-        .order_by("shift__org_unit__path", "shift__post__name", "-is_lead", "responder__name", "pk")
-        .values(
-            "id",
-            "shift_id",
-            "responder_id",
-            "is_lead",
-            "checked_in_at",
-            "no_show_at",
-            name=F("responder__name"),
-            starts_at=F("shift__starts_at"),
-            ends_at=F("shift__ends_at"),
-            post_name=F("shift__post__name"),
-            unit_name=Coalesce(NullIf("shift__org_unit__short_name", Value("")), "shift__org_unit__name"),
-        )
-    )
+def on_duty_now(user: User, *, unit: OrgUnit | None = None, now: dt.datetime | None = None) -> OnDuty:
+    """Who is on duty now, as rows of what the list, its export and the API show (``selectors.on_duty``)."""
+    return OnDuty(user, unit=unit, now=now)
 
 
 def hours_served(user: User, *, first: dt.date, last: dt.date, unit: OrgUnit | None = None) -> QuerySet[Responder]:

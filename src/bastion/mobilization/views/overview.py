@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -17,6 +18,8 @@ from bastion.core import selectors as core_selectors
 from bastion.core.views.helpers import AuthedRequest, paginate, query_without_page, unit_asked_for
 from bastion.mobilization import selectors
 from bastion.mobilization.views.common import xlsx_response
+
+ON_DUTY_PAGE = 100
 
 
 @login_required
@@ -57,13 +60,11 @@ def on_duty(request: AuthedRequest) -> HttpResponse:
                 _when(t["checked_in_at"]),
                 _when(t["no_show_at"]),
             ]
-            for t in turns.iterator(chunk_size=2000)
+            for t in turns
         )
         return xlsx_response(_("On duty now"), "on-duty", header, rows)
     context = {
-        "page": paginate(
-            request, turns, per_page=100, count=selectors.on_duty_turns(request.user, unit=unit, now=now).count()
-        ),
+        "page": Paginator(turns, ON_DUTY_PAGE).get_page(request.GET.get("page")),
         "query": query_without_page(request),
         "unit": unit,
         "units": core_selectors.orgunit_choices_for_user(request.user, levels=3),
