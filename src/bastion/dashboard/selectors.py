@@ -325,7 +325,7 @@ def _structure(user: User, unit: OrgUnit) -> list[Panel]:
     """The February 2020 report's structural figures, counted from the records: units and institutions by kind,
     responders mobilised by category and batch, seconded today, screening rounds."""
     from bastion.mobilization.models import Assignment
-    from bastion.mobilization.selectors import assignments_for_user, mobilisation_figures
+    from bastion.mobilization.selectors import assignments_for_user, mobilised_figures
     from bastion.residents.models import ScreeningRound
 
     units = orgunit_subtree_counts(unit, active_only=True)
@@ -347,7 +347,7 @@ def _structure(user: User, unit: OrgUnit) -> list[Panel]:
         for kind, label in Institution.Kind.choices
         if institutions.get(kind) or kind != Institution.Kind.OTHER
     ]
-    mobilised = mobilisation_figures(user, unit=unit)
+    mobilised = mobilised_figures(user, unit=unit)
     overview = _url("mobilization:overview", unit)
     people = [Shown(key="mobilization.mobilised", label=str(_("mobilised")), value=mobilised.mobilised, url=overview)]
     people += [

@@ -256,16 +256,20 @@ def hours_served(user: User, *, first: dt.date, last: dt.date, unit: OrgUnit | N
 
 
 @dataclass
-class Figures:
+class Mobilised:
     by_category: list[tuple[str, int, int]]  # (category, category id, reported)
-    by_batch: list[Batch]
     seconded: list[tuple[str, int, int]]  # (duty type, duty type id, count today)
-    on_duty: int
     mobilised: int
 
 
-def mobilisation_figures(user: User, *, unit: OrgUnit | None = None) -> Figures:
-    """The HQ's overview: reported by category and batch, seconded by duty today, on duty now."""
+@dataclass
+class Figures(Mobilised):
+    by_batch: list[Batch]
+    on_duty: int
+
+
+def mobilised_figures(user: User, *, unit: OrgUnit | None = None) -> Mobilised:
+    """Mobilised (reported with a batch) in all and by category, and seconded today by duty: three queries."""
     assignments = assignments_for_user(user, unit=unit).filter(status=Assignment.Status.REPORTED)
     categories = Counter[tuple[str, int]]()
     for row in (
@@ -281,12 +285,22 @@ def mobilisation_figures(user: User, *, unit: OrgUnit | None = None) -> Figures:
         .annotate(n=Count("pk"))
     ):
         seconded[(localized(item["duty_type__names"]), item["duty_type"])] += item["n"]
-    return Figures(
+    return Mobilised(
         by_category=[(name, pk, n) for (name, pk), n in categories.items()],
-        by_batch=list(batches_for_user(user)),
         seconded=[(name, pk, n) for (name, pk), n in seconded.items()],
-        on_duty=on_duty_turns(user, unit=unit).filter(checked_in_at__isnull=False).count(),
         mobilised=assignments.values("responder").distinct().count(),
+    )
+
+
+def mobilisation_figures(user: User, *, unit: OrgUnit | None = None) -> Figures:
+    """The HQ's overview: reported by category and batch, seconded by duty today, on duty now."""
+    mobilised = mobilised_figures(user, unit=unit)
+    return Figures(
+        by_category=mobilised.by_category,
+        seconded=mobilised.seconded,
+        mobilised=mobilised.mobilised,
+        by_batch=list(batches_for_user(user)),
+        on_duty=on_duty_turns(user, unit=unit).filter(checked_in_at__isnull=False).count(),
     )
 
 
