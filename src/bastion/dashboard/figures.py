@@ -82,30 +82,32 @@ def figures_write(changes: Iterable[tuple[int, dt.date, str, int]]) -> int:
         for ancestor in path_ids(paths[unit_id]):
             rolled[(ancestor, day, key)] += delta
     rows = [(unit_id, day, key, value) for (unit_id, day, key), value in sorted(rolled.items()) if value]
-    for start in range(0, len(rows), UPSERT_ROWS):
-        _upsert(rows[start : start + UPSERT_ROWS])
+    _upsert(rows)
     return len(rows)
 
 
 def _upsert(rows: list[tuple[int, dt.date, str, int]]) -> None:
-    """Insert the rows or add their values to the rows there (SQLite and PostgreSQL say it alike)."""
+    """Insert the rows or add their values to the rows there (SQLite and PostgreSQL say it alike), in the
+    order given, ``UPSERT_ROWS`` to a statement."""
     from bastion.dashboard.models import DailyFigure
 
     quote = connection.ops.quote_name
     table = quote(DailyFigure._meta.db_table)
     columns = ", ".join(quote(name) for name in ("org_unit_id", "day", "key", "value"))
-    placeholders = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    params = [
-        param
-        for unit_id, day, key, value in rows
-        for param in (unit_id, connection.ops.adapt_datefield_value(day), key, value)
-    ]
     conflict = f"ON CONFLICT ({quote('org_unit_id')}, {quote('day')}, {quote('key')})"
     value = quote("value")
     add = f"DO UPDATE SET {value} = {table}.{value} + excluded.{value}"
-    sql = f"INSERT INTO {table} ({columns}) VALUES {placeholders} {conflict} {add}"  # noqa: S608 (names only)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    for start in range(0, len(rows), UPSERT_ROWS):
+        chunk = rows[start : start + UPSERT_ROWS]
+        placeholders = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+        params = [
+            param
+            for unit_id, day, key, delta in chunk
+            for param in (unit_id, connection.ops.adapt_datefield_value(day), key, delta)
+        ]
+        sql = f"INSERT INTO {table} ({columns}) VALUES {placeholders} {conflict} {add}"  # noqa: S608 (names only)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
 
 
 def figures_move(unit: OrgUnit, old_path: str) -> None:
@@ -122,9 +124,7 @@ def figures_move(unit: OrgUnit, old_path: str) -> None:
         for ancestor in ancestors
         if value
     ]
-    rows.sort()
-    for start in range(0, len(rows), UPSERT_ROWS):
-        _upsert(rows[start : start + UPSERT_ROWS])
+    _upsert(sorted(rows))
 
 
 Window = tuple[dt.date | None, dt.date | None]
