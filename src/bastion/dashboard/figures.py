@@ -177,22 +177,24 @@ def figure_totals(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.d
 
 
 def figure_series(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.date) -> dict[str, list[int]]:
-    """Each figure per day from ``first`` to ``last`` over the unit's subtree (a level as it stood each day)."""
+    """Each figure per day from ``first`` to ``last`` over the unit's subtree (a level as it stood each day, from
+    its changes before ``first`` too): one query on the unit's own rows."""
     from bastion.dashboard.models import DailyFigure
 
     keys = list(keys)
     days = (last - first).days + 1
     series = {key: [0] * days for key in keys}
-    mine = DailyFigure.objects.filter(org_unit=unit).order_by()
     levels = [k for k in keys if FIGURES[k].kind == LEVEL]
-    before: dict[str, int] = {}
-    if levels:
-        rows = mine.filter(key__in=levels, day__lt=first)
-        before = {row["key"]: int(row["total"] or 0) for row in rows.values("key").annotate(total=Sum("value"))}
-    for key, day, value in mine.filter(key__in=keys, day__gte=first, day__lte=last).values_list("key", "day", "value"):
-        series[key][(day - first).days] += value
+    before = dict.fromkeys(levels, 0)
+    wanted = Q(key__in=keys, day__gte=first) | Q(key__in=levels)
+    rows = DailyFigure.objects.filter(wanted, org_unit=unit, day__lte=last).order_by()
+    for key, day, value in rows.values_list("key", "day", "value"):
+        if day < first:
+            before[key] += value
+        else:
+            series[key][(day - first).days] += value
     for key in levels:
-        running = before.get(key, 0)
+        running = before[key]
         for index, change in enumerate(series[key]):
             running += change
             series[key][index] = running
