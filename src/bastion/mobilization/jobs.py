@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bastion.core.crypto import encrypt, keyed_hash
+from bastion.core.crypto import field_keys
 from bastion.core.imports import UNIT_CODE, Column, Finder, Refused, RowError, _norm, read_sheet
 from bastion.core.models import Institution, Job, OrgUnit, User
 from bastion.core.scope import scoped
@@ -76,6 +76,7 @@ def responders_check(
     for known in scoped(Institution.objects.select_related("org_unit"), by):
         institutions.setdefault(known.name, []).append(known)
     phones: dict[str, tuple[int, str]] = {}
+    keys = field_keys()
     good: list[ResponderRow] = []
     errors: list[RowError] = []
     may_add = by.has_perm("mobilization.add_responder")
@@ -135,7 +136,7 @@ def responders_check(
                 )
             else:
                 institution = candidates[0]
-        phone_hash = keyed_hash(phone) if phone else ""
+        phone_hash = keys.keyed_hash(phone) if phone else ""
         if phone_hash and phone_hash in phones and phones[phone_hash][1] != name:
             refuse(PHONE, _("Row %(row)s has the same phone number.") % {"row": phones[phone_hash][0]})
         if problems or category is None or unit is None:
@@ -203,6 +204,7 @@ def responders_write(rows: list[ResponderRow]) -> tuple[int, list[RowError]]:
     new: list[tuple[Any, ...]] = []
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     keys: dict[str, tuple[str, str]] = {}  # names repeat: work out each one's pinyin once
+    cipher = field_keys()
     for row in rows:
         if row.phone_hash in registered:
             if registered[row.phone_hash] != row.name:
@@ -216,9 +218,9 @@ def responders_write(rows: list[ResponderRow]) -> tuple[int, list[RowError]]:
         if row.name not in keys:
             keys[row.name] = name_keys(row.name)
         initials, pinyin = keys[row.name]
-        institution = row.institution.pk if row.institution is not None else None
-        phone = encrypt(row.phone) if row.phone else ""
-        new.append((row.unit.pk, institution, row.name, initials, pinyin, phone, row.phone_hash, row.category.pk))
+        institution = row.institution.id if row.institution is not None else None
+        phone = cipher.encrypt(row.phone) if row.phone else ""
+        new.append((row.unit.id, institution, row.name, initials, pinyin, phone, row.phone_hash, row.category.id))
         new[-1] += (row.skills[:200], row.availability[:200], True, now, now)
     if errors:
         return len(new), errors

@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bastion.core.crypto import encrypt, keyed_hash, mask_name
+from bastion.core.crypto import field_keys, mask_name
 from bastion.core.imports import Refused
 from bastion.core.models import OrgUnit, User
 from bastion.core.scope import scope_paths
@@ -92,6 +92,7 @@ def roster_import(
     for sheet in roster.sheets():
         result.sheets.append(sheet.name)
         checker.start(sheet)
+        keys = field_keys()
         for number, cells in sheet.rows:
             outcome = checker.check(number, cells)
             if outcome is None:
@@ -106,8 +107,8 @@ def roster_import(
                 result.errors += outcome[: max(MAX_ERRORS_KEPT - len(result.errors), 0)]
                 report.add(sheet.name, sheet.headers, cells, outcome)
                 continue
-            id_hash = keyed_hash(outcome.id_number) if outcome.id_number else ""
-            phone_hash = keyed_hash(outcome.phone) if outcome.phone else ""
+            id_hash = keys.keyed_hash(outcome.id_number) if outcome.id_number else ""
+            phone_hash = keys.keyed_hash(outcome.phone) if outcome.phone else ""
             pending.append(_Pending(outcome, preview, id_hash, phone_hash))
             if len(pending) >= CHUNK:
                 done += _flush(writer, pending, result)
@@ -238,11 +239,12 @@ class _Writer:
             return []
         now = timezone.now()
         rows = []
+        cipher = field_keys()
         for item in new:
             p = item.person
             initials, pinyin = name_keys(p.name)
-            id_number = encrypt(p.id_number) if p.id_number else ""
-            phone = encrypt(p.phone) if p.phone else ""
+            id_number = cipher.encrypt(p.id_number) if p.id_number else ""
+            phone = cipher.encrypt(p.phone) if p.phone else ""
             person = (p.unit.pk, p.name, initials, pinyin, p.sex, p.birth_date, id_number, item.id_hash or None)
             rows.append((*person, phone, item.phone_hash, p.address, now, now))
         columns: tuple[str, ...] = ("org_unit_id", "name", "name_initials", "name_pinyin", "sex", "birth_date")
