@@ -420,7 +420,7 @@ def dashboard_data(user: User, unit: OrgUnit, day: dt.date) -> Dashboard:
     covered_keys = [
         key for category in COVERED for key in (f"supplies.stock_{category}", f"supplies.issued_{category}")
     ]
-    keys = [key for key in dict.fromkeys([*shown_keys, *covered_keys, OPEN_BY_DUE]) if key in FIGURES]
+    wanted = [key for key in dict.fromkeys([*shown_keys, *covered_keys, OPEN_BY_DUE]) if key in FIGURES]
     week_first = day - dt.timedelta(days=COVER_WINDOW_DAYS - 1)
     windows: dict[str, Window] = {
         "day": (day, day),
@@ -429,8 +429,8 @@ def dashboard_data(user: User, unit: OrgUnit, day: dt.date) -> Dashboard:
         "to_yesterday": (None, day - dt.timedelta(days=1)),
         "ever": (None, None),
     }
-    sums = figure_windows([unit.pk], keys, windows)[unit.pk]
-    values = {key: sums["day" if FIGURES[key].kind == FLOW else "to_day"][key] for key in keys}
+    sums = figure_windows([unit.pk], wanted, windows)[unit.pk]
+    values = {key: sums["day" if FIGURES[key].kind == FLOW else "to_day"][key] for key in wanted}
     totals = sums["to_day"]  # a flow's total since its first record
     issued_week = sums["week"]
 
