@@ -77,12 +77,15 @@ def figure_add(unit: OrgUnit | int, key: str, delta: int = 1, day: dt.date | Non
 def figures_write(changes: Iterable[tuple[int, dt.date, str, int]]) -> int:
     """Add many changes (unit id, day, key, delta) at once, each to its unit and every unit above it; returns
     the number of rows touched. For rebuilds, imports and test data."""
-    paths = dict(OrgUnit.objects.values_list("pk", "path"))
-    rolled: dict[tuple[int, dt.date, str], int] = defaultdict(int)
+    own: dict[str, Rows] = defaultdict(lambda: defaultdict(int))
     for unit_id, day, key, delta in changes:
-        for ancestor in path_ids(paths[unit_id]):
-            rolled[(ancestor, day, key)] += delta
-    rows = [(unit_id, day, key, value) for (unit_id, day, key), value in sorted(rolled.items()) if value]
+        own[key][(unit_id, day)] += delta
+    paths = dict(OrgUnit.objects.values_list("pk", "path"))
+    rows = sorted(
+        (unit_id, day, key, value)
+        for key, rows_of_key in own.items()
+        for (unit_id, day), value in _rolled_up(rows_of_key, paths).items()
+    )
     _upsert(rows)
     return len(rows)
 
@@ -174,8 +177,12 @@ def figure_windows(
     return result
 
 
-def _by_kind(sums: dict[str, dict[str, int]], keys: list[str]) -> dict[str, int]:
-    return {key: sums["flow" if FIGURES[key].kind == FLOW else "level"][key] for key in keys}
+def figure_values(
+    sums: dict[str, dict[str, int]], keys: Iterable[str], *, flow: str = "flow", level: str = "level"
+) -> dict[str, int]:
+    """Each figure's value from ``figure_windows``'s sums of one unit: a flow's from the window ``flow``, a
+    level's from the window ``level`` (which must be open at its start)."""
+    return {key: sums[flow if FIGURES[key].kind == FLOW else level][key] for key in keys}
 
 
 def figure_totals(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.date) -> dict[str, int]:
@@ -183,7 +190,7 @@ def figure_totals(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.d
     end of ``last``. One query on the unit's own rows, whatever the volume below it."""
     keys = list(keys)
     sums = figure_windows([unit.pk], keys, {"flow": (first, last), "level": (None, last)})[unit.pk]
-    return _by_kind(sums, keys)
+    return figure_values(sums, keys)
 
 
 def figure_series(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt.date) -> dict[str, list[int]]:
@@ -216,7 +223,7 @@ def figure_by_child(unit: OrgUnit, keys: Iterable[str], first: dt.date, last: dt
     keys = list(keys)
     children = OrgUnit.objects.filter(parent=unit, is_active=True).values_list("pk", flat=True)
     sums = figure_windows(children, keys, {"flow": (first, last), "level": (None, last)})
-    return {pk: _by_kind(child, keys) for pk, child in sums.items()}
+    return {pk: figure_values(child, keys) for pk, child in sums.items()}
 
 
 def _kept(keys: list[str]) -> dict[str, Rows]:
@@ -231,10 +238,10 @@ def _kept(keys: list[str]) -> dict[str, Rows]:
     return kept
 
 
-def _recomputed(key: str, paths: dict[int, str]) -> Rows:
-    """The figure's rows as the records give them, each unit's row its subtree's."""
+def _rolled_up(own: Rows, paths: dict[int, str]) -> Rows:
+    """Rows of the units where the records live, rolled up: each unit's row its subtree's (zeros left out)."""
     rolled: Rows = defaultdict(int)
-    for (unit_id, day), value in FIGURES[key].recompute().items():
+    for (unit_id, day), value in own.items():
         for ancestor in path_ids(paths[unit_id]):
             rolled[(ancestor, day)] += value
     return {place: value for place, value in rolled.items() if value}
@@ -247,7 +254,7 @@ def figures_verify(keys: Iterable[str] | None = None) -> dict[str, list[tuple[in
     paths = dict(OrgUnit.objects.values_list("pk", "path"))
     differences: dict[str, list[tuple[int, dt.date, int, int]]] = {}
     for key in keys:
-        fresh = _recomputed(key, paths)
+        fresh = _rolled_up(FIGURES[key].recompute(), paths)
         mine = kept.get(key, {})
         wrong = [
             (unit_id, day, mine.get((unit_id, day), 0), fresh.get((unit_id, day), 0))
@@ -270,7 +277,7 @@ def figures_rebuild(keys: Iterable[str] | None = None) -> int:
     rows = [
         DailyFigure(org_unit_id=unit_id, day=day, key=key, value=value)
         for key in keys
-        for (unit_id, day), value in _recomputed(key, paths).items()
+        for (unit_id, day), value in _rolled_up(FIGURES[key].recompute(), paths).items()
     ]
     DailyFigure.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

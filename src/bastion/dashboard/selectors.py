@@ -22,7 +22,7 @@ from django.utils.translation import pgettext_lazy
 
 from bastion.core.models import Institution, OrgUnit, User
 from bastion.core.selectors import institution_subtree_counts, orgunit_roots_for_user, orgunit_subtree_counts
-from bastion.dashboard.figures import FIGURES, FLOW, Window, figure_series, figure_windows
+from bastion.dashboard.figures import FIGURES, FLOW, Window, figure_series, figure_values, figure_windows
 from bastion.dashboard.maps import prefecture_shape_file
 
 TREND_DAYS = 30
@@ -430,7 +430,7 @@ def dashboard_data(user: User, unit: OrgUnit, day: dt.date) -> Dashboard:
         "ever": (None, None),
     }
     sums = figure_windows([unit.pk], wanted, windows)[unit.pk]
-    values = {key: sums["day" if FIGURES[key].kind == FLOW else "to_day"][key] for key in wanted}
+    values = figure_values(sums, wanted, flow="day", level="to_day")
     totals = sums["to_day"]  # a flow's total since its first record
     issued_week = sums["week"]
 
@@ -551,7 +551,7 @@ def _children(
     rows = []
     for child in children:
         mine = sums[child.pk]
-        figures = {key: mine["day" if FIGURES[key].kind == FLOW else "to_day"][key] for key in keys}
+        figures = figure_values(mine, keys, flow="day", level="to_day")
         if overdue:
             figures["command.overdue"] = mine["to_yesterday"][OPEN_BY_DUE]
         counts = reports.get(child.pk, ReportCounts())
