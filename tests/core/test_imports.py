@@ -378,3 +378,41 @@ def test_a_job_runs_once(world: World, township_cadre: User) -> None:
     assert jobs.job_run(job_id=job.pk) is None
 
     assert OrgUnit.objects.filter(name="一次村").count() == 1
+
+
+def test_read_sheet_gives_every_column_as_text_whatever_the_cells_hold() -> None:
+    content = xlsx(
+        [imports.NAME, imports.CODE, imports.NOTE],
+        [" 水磨沟村 ", "652328100201", "  "],  # strings only
+        ["英格堡乡", 652328101000.0, 7],  # numbers: the code loses Excel's ".0"
+        ["东城镇"],  # a short row: the missing cells are ""
+        [None, None, None],  # a blank row is skipped
+        ["", "", "备注"],
+    )
+    columns = [imports.NAME, imports.CODE, imports.SHORT_NAME, imports.NOTE]
+    rows = imports.read_sheet(content, columns, one_of=(imports.NAME,))
+
+    assert rows == [
+        (2, {"name": "水磨沟村", "division_code": "652328100201", "short_name": "", "note": ""}),
+        (3, {"name": "英格堡乡", "division_code": "652328101000", "short_name": "", "note": "7"}),
+        (4, {"name": "东城镇", "division_code": "", "short_name": "", "note": ""}),
+        (6, {"name": "", "division_code": "", "short_name": "", "note": "备注"}),
+    ]
+    only_names = imports.read_sheet(content, [imports.NAME], one_of=(imports.NAME,))
+    assert [cells["name"] for _number, cells in only_names] == ["水磨沟村", "英格堡乡", "东城镇", ""]
+
+
+def test_the_collector_is_paused_only_while_an_import_runs() -> None:
+    import gc
+
+    with pytest.raises(ValueError), imports.collector_paused():
+        assert not gc.isenabled()
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with imports.collector_paused():
+            pass
+        assert not gc.isenabled(), "a collector paused by the caller stays paused"
+    finally:
+        gc.enable()

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bastion.core.crypto import field_keys
-from bastion.core.imports import UNIT_CODE, Column, Finder, Refused, RowError, _norm, read_sheet
+from bastion.core.imports import UNIT_CODE, Column, Finder, Refused, RowError, _norm, collector_paused, read_sheet
 from bastion.core.models import Institution, Job, OrgUnit, User
 from bastion.core.scope import scoped
 from bastion.core.services.audit import audit_record
@@ -230,6 +230,11 @@ def responders_write(rows: list[ResponderRow]) -> tuple[int, list[RowError]]:
 
 def responders_import(data: bytes, *, by: User, default_unit: OrgUnit | None) -> tuple[int, list[RowError]]:
     """Check and write a register file all or nothing; one audit event for the whole file."""
+    with collector_paused():
+        return _responders_import(data, by=by, default_unit=default_unit)
+
+
+def _responders_import(data: bytes, *, by: User, default_unit: OrgUnit | None) -> tuple[int, list[RowError]]:
     try:
         rows, errors = responders_check(data, by=by, default_unit=default_unit)
     except Refused as refused:

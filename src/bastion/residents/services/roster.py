@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bastion.core.crypto import field_keys, mask_name
-from bastion.core.imports import Refused
+from bastion.core.imports import Refused, collector_paused
 from bastion.core.models import OrgUnit, User
 from bastion.core.scope import scope_paths
 from bastion.core.services.audit import audit_record
@@ -82,6 +82,13 @@ def roster_import(
     Raises ``Refused`` for a file that cannot be read at all. Rows naming no unit go to
     ``default_unit``; every unit must be in ``by``'s scope with ``residents.add_person``.
     """
+    with collector_paused():
+        return _roster_import(by=by, data=data, default_unit=default_unit, dry_run=dry_run, progress=progress)
+
+
+def _roster_import(
+    *, by: User, data: bytes, default_unit: OrgUnit, dry_run: bool, progress: Progress | None
+) -> RosterResult:
     roster = Roster(data)
     checker = RowChecker(by=by, default_unit=default_unit)
     writer = _Writer(by=by, dry_run=dry_run)
