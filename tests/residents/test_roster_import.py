@@ -339,3 +339,46 @@ def test_an_unconfirmed_preview_keeps_the_upload_one_day_only(world: World, coun
     job.refresh_from_db()
     assert bytes(job.input_data) == b""
     assert AuditEvent.objects.filter(action="roster.previews_purge").exists()
+
+
+def test_a_roster_longer_than_a_chunk_gives_each_person_their_own_travel_and_category(
+    world: World, county_admin: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bastion.residents.services import roster
+
+    monkeypatch.setattr(roster, "INSERT_BATCH", 70)  # rows per multi-row INSERT
+    monkeypatch.setattr(roster, "CHUNK", 400)  # rows per transaction
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["姓名", "身份证号码", "人员类别", "来源地", "返乡日期"])
+    born = [dt.date(1990, 1, 1) + dt.timedelta(days=i) for i in range(900)]
+    numbers = [rid(f"652328{day:%Y%m%d}{i:03d}") for i, day in enumerate(born)]
+    categories = ["返乡大学生", "返乡务工人员", "常住居民"]
+    for i, number in enumerate(numbers):
+        sheet.append([f"人{i}", number, categories[i % 3], f"地{i}", f"2020-01-{i % 28 + 1:02d}"])
+    sheet.append(["坏人", numbers[0][:17] + "Z", "", "", "2020-02-30"])  # a bad ID and a date that does not exist
+    buffer = io.BytesIO()
+    book.save(buffer)
+
+    result = run(county_admin, world.village_a, data=buffer.getvalue())
+
+    assert (result.created, result.refused) == (len(numbers), 1)
+    assert [e["message"] for e in result.errors] == [
+        "An ID number has 17 digits and ends in a digit or X.",
+        "2020-02-30 is not a date; write it as 2020-01-25.",
+    ]
+    persons = Person.objects.prefetch_related("tags", "travels")
+    codes = ["college_student", "migrant_worker", "resident"]
+    seen = {
+        p.name: (
+            p.id_number,
+            [t.code for t in p.tags.all()],
+            [(t.from_region, t.arrival_date) for t in p.travels.all()],
+        )
+        for p in persons
+    }
+    assert seen == {
+        f"人{i}": (number, [codes[i % 3]], [(f"地{i}", dt.date(2020, 1, i % 28 + 1))])
+        for i, number in enumerate(numbers)
+    }

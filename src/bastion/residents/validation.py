@@ -142,6 +142,11 @@ def date_clean(value: object) -> dt.date:
     if isinstance(value, dt.date):
         return value
     text = plain(value)
+    if len(text) == 10 and text[4] == "-" == text[7]:  # 2020-01-25, as most sheets and every form send it
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass  # the patterns below give the message
     if isinstance(value, float | int) and not isinstance(value, bool) and 20_000 < value < 80_000:
         return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))  # an Excel serial the sheet did not format
     for pattern in _DATE_PATTERNS:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import NotRequired
 
 from django.core.exceptions import PermissionDenied
@@ -84,6 +85,12 @@ MODES = {
     "其他": "other",
     "其它": "other",
 }
+# The cells ``check`` reads, in the order it unpacks them; the last four are the travel entry's.
+CELL_KEYS = (
+    *("name", "sex", "id_number", "phone", "address", "unit_code", "unit_name", "tags"),
+    *("from_region", "arrival_date", "mode", "transport_number"),
+)
+NO_TRAVEL = ["", "", "", ""]
 SEXES = {"男": "M", "女": "F", "m": "M", "f": "F", "male": "M", "female": "F"}
 _SCIENTIFIC = re.compile(r"\d+(\.\d*)?e\+?\d+", re.IGNORECASE)
 _TAG_SEPARATORS = re.compile(r"[、,;]+")
@@ -121,6 +128,12 @@ class RowChecker:
         self.sheet_names.append(sheet.name)
         self.headers = sheet.headers
         self.at = sheet.positions
+        # A row's cells are picked in one call (a dict of them per row costs more than the rest of the
+        # picking): the row is cut after the widest known column and padded with "", and a column the
+        # sheet lacks points at the padding.
+        self.width = max(sheet.positions.values()) + 1
+        self.padding = [""] * (self.width + 1)
+        self.pick = itemgetter(*(sheet.positions.get(key, self.width) for key in CELL_KEYS))
 
     def _header(self, column: Column) -> str:
         index = self.at.get(column.key)
@@ -131,12 +144,12 @@ class RowChecker:
 
     def check(self, row: int, cells: list[Cell]) -> PersonRow | list[RosterError] | None:
         """The person on the row, its errors, or None for a row that only looks filled (spaces)."""
-        at = self.at
-        width = len(cells)
-        values = {key: cells[i] if i < width else "" for key, i in at.items()}
+        picked = cells[: self.width]
+        picked += self.padding[len(picked) :]
+        raw_name, raw_sex, raw_id, raw_phone, raw_address, raw_code, raw_unit, raw_tags, *raw_travel = self.pick(picked)
         errors: list[RosterError] = []
 
-        name = plain(values.get("name", ""))
+        name = plain(raw_name)
         if not name:
             if blank(cells):
                 return None
@@ -145,14 +158,12 @@ class RowChecker:
             errors.append(self._error(row, NAME, _("At most %(count)s characters.") % {"count": 100}))
 
         sex = ""
-        raw_sex = values.get("sex", "")
         if raw_sex != "":
             sex = self.sexes.get(str(raw_sex)) or self.sexes.get(norm(raw_sex), "")
             if not sex:
                 errors.append(self._error(row, SEX, _("Write the sex as 男 or 女.")))
 
         id_number, birth_date = "", None
-        raw_id = values.get("id_number", "")
         if raw_id != "":
             try:
                 facts = self._id_number(raw_id)
@@ -174,24 +185,22 @@ class RowChecker:
                     errors.append(self._error(row, ID_NUMBER, message))
 
         phone = ""
-        raw_phone = values.get("phone", "")
         if raw_phone != "":
             try:
                 phone = phone_clean(text(raw_phone))
             except Invalid as invalid:
                 errors.append(self._error(row, PHONE, invalid.message))
 
-        address = plain(values.get("address", ""))
+        address = plain(raw_address)
         if len(address) > 200:
             errors.append(self._error(row, ADDRESS, _("At most %(count)s characters.") % {"count": 200}))
 
-        unit = self._unit(text(values.get("unit_code", "")), plain(values.get("unit_name", "")))
+        unit = self._unit(text(raw_code), plain(raw_unit))
         if isinstance(unit, str):
-            column = UNIT_CODE if values.get("unit_code", "") != "" else UNIT_NAME
+            column = UNIT_CODE if raw_code != "" else UNIT_NAME
             errors.append(self._error(row, column, unit))
 
         tags: tuple[int, ...] = ()
-        raw_tags = values.get("tags", "")
         if raw_tags != "":
             if raw_tags not in self.tag_cache:
                 self.tag_cache[raw_tags] = self._tags(plain(raw_tags))
@@ -200,8 +209,8 @@ class RowChecker:
                 errors.append(self._error(row, TAGS, _("Unknown category: %(names)s.") % {"names": "、".join(unknown)}))
 
         travel = None
-        if any(values.get(k, "") != "" for k in ("from_region", "arrival_date", "mode", "transport_number")):
-            travel = self._travel(row, values, errors)
+        if raw_travel != NO_TRAVEL:
+            travel = self._travel(row, *raw_travel, errors=errors)
 
         if errors or isinstance(unit, str):
             return errors
@@ -211,7 +220,7 @@ class RowChecker:
         if isinstance(value, float | int) and not isinstance(value, bool):
             raise Invalid(unrecoverable())
         number = plain(value)
-        if _SCIENTIFIC.fullmatch(number):
+        if ("e" in number or "E" in number) and _SCIENTIFIC.fullmatch(number):
             raise Invalid(unrecoverable())
         try:
             return id_number_clean(number)
@@ -252,25 +261,25 @@ class RowChecker:
                     found.append(pk)
         return tuple(found), unknown
 
-    def _travel(self, row: int, values: dict[str, Cell], errors: list[RosterError]) -> Travel:
-        from_region = plain(values.get("from_region", ""))
+    def _travel(
+        self, row: int, raw_region: Cell, raw_date: Cell, raw_mode: Cell, raw_number: Cell, *, errors: list[RosterError]
+    ) -> Travel:
+        from_region = plain(raw_region)
         if len(from_region) > 100:
             errors.append(self._error(row, FROM_REGION, _("At most %(count)s characters.") % {"count": 100}))
         arrival = None
-        raw_date = values.get("arrival_date", "")
         if raw_date != "":
             try:
                 arrival = date_clean(raw_date)
             except Invalid as invalid:
                 errors.append(self._error(row, ARRIVAL_DATE, invalid.message))
         mode = ""
-        raw_mode = values.get("mode", "")
         if raw_mode != "":
             mode = self.modes.get(str(raw_mode)) or self.modes.get(norm(raw_mode), "")
             if not mode:
                 message = _("Unknown transport %(mode)s: write 火车, 飞机, 汽车, 自驾 or 其他.") % {"mode": raw_mode}
                 errors.append(self._error(row, MODE, message))
-        number = plain(text(values.get("transport_number", ""))).upper()
+        number = plain(text(raw_number)).upper()
         if len(number) > 30:
             errors.append(self._error(row, TRANSPORT_NUMBER, _("At most %(count)s characters.") % {"count": 30}))
         return Travel(from_region, arrival, mode, number)

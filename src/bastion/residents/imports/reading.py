@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
+from itertools import count
 from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree
@@ -282,6 +283,9 @@ def _filled(
 ) -> Iterator[tuple[int, list[Cell]]]:
     """(Excel row number, cells), each merged range's value (Excel keeps it in the top-left cell) copied over it."""
     first_row, first_col = start
+    if not merged:  # most sheets: number the rows without looking at each
+        yield from zip(count(first_row + 1), cells)
+        return
     starting: dict[int, list[Range]] = {}
     for cell_range in merged:
         starting.setdefault(cell_range[0][0], []).append(cell_range)
@@ -331,8 +335,9 @@ def _data(rows: Iterator[tuple[int, list[Cell]]]) -> Iterator[tuple[int, list[Ce
     for number, row in rows:
         if not any(row):
             continue
-        if any(isinstance(v, str) and "计" in v and norm(v).startswith(TOTALS) for v in row[:3]):
-            continue
+        head = [v for v in row[:3] if type(v) is str]
+        if "计" in "".join(head) and any("计" in v and norm(v).startswith(TOTALS) for v in head):
+            continue  # a 合计 or 总计 row
         yield number, row
 
 
