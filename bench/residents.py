@@ -434,6 +434,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  {item['name']}: {item['figure']} {item['unit']} (baseline {item['baseline_figure']}, "
             f"ratio {item['ratio']})"
         )
+        print(f"    {item['note']}")
     return 0
 
 
