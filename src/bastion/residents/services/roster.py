@@ -302,8 +302,9 @@ class _Writer:
 
 def _insert(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], returning: bool = False) -> list[int]:
     """Insert ``rows``: with COPY on PostgreSQL (one stream instead of a round trip per row), else with
-    multi-row INSERTs, which SQLite runs about twice as fast as ``executemany``; the new ids if ``returning``
-    (in the order of ``rows``, as Django's ``bulk_create`` relies on too)."""
+    multi-row INSERTs, which SQLite runs about twice as fast as ``executemany``. On SQLite, the new ids if
+    ``returning`` (in the order of ``rows``, as Django's ``bulk_create`` relies on too); PostgreSQL's COPY
+    returns none, so there the caller draws the ids from the sequence first and writes them."""
     if not rows:
         return []
     with connection.cursor() as cursor:
