@@ -24,6 +24,7 @@ from bastion.checkpoints.services.arrivals import arrival_verify
 from bastion.checkpoints.services.passages import EXTRA_PREFIX, passage_count, passage_record
 from bastion.core.api import require_perm, unit_asked
 from bastion.core.models import OrgUnit, User
+from bastion.core.prepared import PreparedRead
 from bastion.reporting.api import IdempotencyKey
 from bastion.residents.selectors import is_personal_number
 
@@ -32,6 +33,9 @@ router = Router(tags=["checkpoints"])
 ARRIVAL_STATES = ("pending", "overdue", "verified", "all")
 # What registering a passage reads of its destination: checked (active, in the county) and shown (its name).
 TO_UNIT_FIELDS = ("pk", "name", "short_name", "path", "is_active", "kind")
+_DESTINATION = PreparedRead(
+    lambda pk: OrgUnit.objects.filter(pk=pk, is_active=True).only(*TO_UNIT_FIELDS), pk=-7_300_000_003
+)
 
 
 class DayCountsOut(Schema):
@@ -213,7 +217,7 @@ def register_passage(
     if payload.to_unit_id:
         # A duty officer sends people to any village of the county, so the unit is not looked up in
         # the caller's scope; the service refuses one outside the post's county.
-        to_unit = OrgUnit.objects.filter(pk=payload.to_unit_id, is_active=True).only(*TO_UNIT_FIELDS).first()
+        to_unit = _DESTINATION.first(pk=payload.to_unit_id)
         if to_unit is None:
             raise ValidationError({"to_unit_id": _("Choose a unit of the county, or write where outside it.")})
     try:

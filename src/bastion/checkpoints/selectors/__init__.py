@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bastion.checkpoints.models import Arrival, Passage, Post
 from bastion.core.models import OrgUnit, User
+from bastion.core.prepared import PreparedRead
 from bastion.core.scope import scoped, unit_in_scope
 from bastion.residents.validation import plain
 
@@ -26,16 +27,25 @@ def posts_for_user(user: User, unit: OrgUnit | None = None) -> QuerySet[Post]:
     return posts.order_by("org_unit__path", "name")
 
 
+# A passage registration starts with this read: compiled once (``core.prepared``).
+_POST = PreparedRead(lambda pk: Post.objects.select_related("org_unit").filter(pk=pk), pk=-7_300_000_001)
+_STAFF_POST = PreparedRead(
+    lambda pk, staff: Post.objects.select_related("org_unit").filter(pk=pk, staff=staff),
+    pk=-7_300_000_001,
+    staff=-7_300_000_002,
+)
+
+
 def post_get_for_user(user: User, post_id: int) -> Post:
     """The post, if ``posts_for_user`` lists it; else 404.
 
     The same rule, checked on the one row: the scope in Python from the unit's path, so a passage
     registration (which starts here) compiles one short query.
     """
-    posts = Post.objects.select_related("org_unit").filter(pk=post_id)
-    if not user.has_perm("checkpoints.view_all_passages"):
-        posts = posts.filter(staff=user)
-    post = next(iter(posts[:1]), None)
+    if user.has_perm("checkpoints.view_all_passages"):
+        post = _POST.first(pk=post_id)
+    else:
+        post = _STAFF_POST.first(pk=post_id, staff=user.pk)
     if post is None or not unit_in_scope(user, post.org_unit):
         raise Http404("no such post in scope")
     return post

@@ -26,6 +26,7 @@ from bastion.checkpoints.models import Arrival, Passage, PassageField, Post, Ris
 from bastion.checkpoints.services.common import require
 from bastion.core.crypto import keyed_hash
 from bastion.core.models import OrgUnit, User
+from bastion.core.prepared import PreparedRead
 from bastion.core.services.audit import audit_record, field_changes
 from bastion.dashboard.figures import figure_add
 from bastion.reporting.services.immediate import command_unit_of
@@ -246,6 +247,15 @@ def _earlier(idempotency_key: uuid.UUID, post: Post) -> Passage | None:
     return found
 
 
+# Every passage with an ID number reads the register: compiled once (``core.prepared``).
+_REGISTERED = PreparedRead(
+    lambda id_hash: (
+        Person.objects.filter(id_hash=id_hash, merged_into__isnull=True).only("pk", "name", "phone").order_by("pk")
+    ),
+    id_hash="stand-in ID hash",
+)
+
+
 def passage_record(
     *,
     by: User | None,
@@ -285,8 +295,7 @@ def passage_record(
         errors["direction"] = _("Choose in or out.")
     person = None
     if clean["id_number"]:
-        found = Person.objects.filter(id_hash=keyed_hash(clean["id_number"]), merged_into__isnull=True)
-        person = found.only("pk", "name", "phone").order_by("pk").first()
+        person = _REGISTERED.first(id_hash=keyed_hash(clean["id_number"]))
         if person is not None:
             clean["name"] = clean["name"] or person.name
             clean["phone"] = clean["phone"] or person.phone

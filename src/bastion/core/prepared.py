@@ -1,0 +1,97 @@
+"""Reads on a hot path, built and compiled once and then run with new values.
+
+Django builds a queryset and compiles its SQL on every call. For a read of one row by key that is most
+of the read's cost: a checkpoint passage spends about a third of its time building and compiling the
+four reads it makes (its token, its post, the destination, the person). ``PreparedRead`` builds the
+queryset once, for stand-in values, finds each stand-in among the compiled statement's parameters, and
+later runs the same statement with the real values. Rows become model instances the way the ORM makes
+them (the database's converters, ``select_related``), through the compiler kept from the first call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
+
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
+from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    model: type[models.Model]
+    compiler: SQLCompiler
+    sql: str
+    params: tuple[Any, ...]
+    slots: tuple[str | None, ...]  # per parameter: the name of the value that replaces it, or None
+    converters: dict[int, Any]
+    init_list: list[str]
+    start: int
+    end: int
+    related: list[Any]
+
+
+class PreparedRead(Generic[M]):
+    """The first row of ``build(**stand_ins)``, run again with other values: ``read.first(name=value)``.
+
+    Each stand-in must reach the SQL as one parameter equal to itself (a distinctive string or integer
+    compared by ``=``); the values given later must be of the same type. The statement is compiled once
+    per database alias and vendor.
+    """
+
+    def __init__(self, build: Callable[..., models.QuerySet[M]], **stand_ins: object) -> None:
+        self._build = build
+        self._stand_ins = stand_ins
+        self._compiled: dict[tuple[str, str], _Compiled] = {}
+
+    def first(self, using: str = DEFAULT_DB_ALIAS, **values: object) -> M | None:
+        connection = connections[using]
+        compiled = self._compiled.get((using, connection.vendor))
+        if compiled is None:
+            compiled = self._compiled[using, connection.vendor] = self._compile(using)
+        params: list[Any] = [
+            values[slot] if slot is not None else param
+            for param, slot in zip(compiled.params, compiled.slots, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchmany(1)
+        if not rows:
+            return None
+        row = rows[0]
+        if compiled.converters:
+            row = next(iter(compiled.compiler.apply_converters([row], compiled.converters)))
+        obj = compiled.model.from_db(using, compiled.init_list, row[compiled.start : compiled.end])
+        for populator in compiled.related:
+            populator.populate(row, obj)
+        return cast(M, obj)
+
+    def _compile(self, using: str) -> _Compiled:
+        queryset = self._build(**self._stand_ins)[:1]
+        compiler = queryset.query.get_compiler(using=using)
+        sql, params = compiler.as_sql()
+        slots = tuple(self._slot(param) for param in params)
+        missing = set(self._stand_ins) - set(slots)
+        if missing:
+            raise ValueError(f"stand-ins not found among the statement's parameters: {sorted(missing)}")
+        fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+        klass_info = compiler.klass_info
+        assert klass_info is not None  # a queryset of model instances
+        select_fields = klass_info["select_fields"]
+        start, end = select_fields[0], select_fields[-1] + 1
+        init_list = [f[0].target.attname for f in compiler.select[start:end]]
+        related = get_related_populators(klass_info, compiler.select, using)
+        converters = compiler.get_converters(fields)
+        return _Compiled(
+            queryset.model, compiler, sql, tuple(params), slots, converters, init_list, start, end, related
+        )
+
+    def _slot(self, param: object) -> str | None:
+        for name, stand_in in self._stand_ins.items():
+            if type(param) is type(stand_in) and param == stand_in:
+                return name
+        return None
