@@ -61,3 +61,33 @@ def test_a_stand_in_that_does_not_reach_the_statement_is_refused(world: World) -
     read = PreparedRead(lambda pk: OrgUnit.objects.filter(pk=1), pk=-1_000_002)
     with pytest.raises(ValueError, match="pk"):
         read.first(pk=world.county.pk)
+
+
+def test_an_instance_inserted_is_stored_as_save_would_store_it(world: World, county_admin: User) -> None:
+    from django.db import IntegrityError, transaction
+
+    from bastion.core.models import AuditEvent
+    from bastion.core.prepared import instance_insert
+
+    number = "65232819900101123" + ric.calc_check_digit("65232819900101123?")
+    event = AuditEvent(actor=county_admin, actor_label="admin", action="test.insert", org_unit=world.village_a)
+    with CaptureQueriesContext(connection) as queries:
+        assert instance_insert(event) is event
+    assert len(queries) == 1 and event.pk is not None and not event._state.adding
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.actor, stored.action, stored.org_unit, stored.summary) == (
+        county_admin,
+        "test.insert",
+        world.village_a,
+        {},
+    )
+    assert stored.at == event.at and stored.at is not None  # auto_now_add, set as save() sets it
+
+    person = instance_insert(Person(org_unit=world.village_a, name="李四", id_number=number, phone="13912345678"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id_number, id_hash, phone FROM residents_person WHERE id = %s", [person.pk])
+        raw_id, raw_hash, raw_phone = cursor.fetchone()
+    assert number not in raw_id and "13912345678" not in raw_phone, "encrypted at rest, as save() stores it"
+    assert raw_hash == person.id_hash and Person.objects.get(id_hash=raw_hash).phone == "13912345678"
+    with pytest.raises(IntegrityError), transaction.atomic():  # one record per ID number
+        instance_insert(Person(org_unit=world.village_b, name="李四", id_number=number))

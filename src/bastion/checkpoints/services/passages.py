@@ -26,7 +26,7 @@ from bastion.checkpoints.models import Arrival, Passage, PassageField, Post, Ris
 from bastion.checkpoints.services.common import require
 from bastion.core.crypto import keyed_hash
 from bastion.core.models import OrgUnit, User
-from bastion.core.prepared import PreparedRead
+from bastion.core.prepared import PreparedRead, instance_insert
 from bastion.core.services.audit import audit_record, field_changes
 from bastion.dashboard.figures import figure_add
 from bastion.reporting.services.immediate import command_unit_of
@@ -348,10 +348,10 @@ def passage_record(
     )
     try:
         with transaction.atomic():
-            passage.save()
+            instance_insert(passage)
             figure_add(post.org_unit, DIRECTION_KEY[direction], 1, timezone.localdate(at))
             if "arrival" in reasons and to_unit is not None:
-                Arrival.objects.create(passage=passage, org_unit=to_unit, due_at=arrival_deadline(at))
+                instance_insert(Arrival(passage=passage, org_unit=to_unit, due_at=arrival_deadline(at)))
                 figure_add(to_unit, ARRIVALS_OPEN, 1, timezone.localdate(at))
             else:
                 Passage.arrival.related.set_cached_value(passage, None)  # none: not looked up when shown

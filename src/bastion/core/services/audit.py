@@ -6,6 +6,7 @@ from django.db import models
 
 from bastion.core.middleware import client_address
 from bastion.core.models import AuditEvent, OrgUnit, User
+from bastion.core.prepared import instance_insert
 
 
 def audit_record(
@@ -27,7 +28,7 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
     actor = by if by is not None and by.is_authenticated else None
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor=actor,
         actor_label=actor.get_username() if actor else "system",
         action=action,
@@ -38,6 +39,7 @@ def audit_record(
         summary=summary or {},
         client_address=client_address.get(),
     )
+    return instance_insert(event)  # every write of every service comes here: its INSERT is built once
 
 
 def field_changes(instance: models.Model, data: dict[str, Any], secret: frozenset[str] = frozenset()) -> dict[str, Any]:
