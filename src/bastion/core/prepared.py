@@ -1,8 +1,8 @@
 """Reads and inserts on a hot path, built and compiled once and then run with new values.
 
-Django builds a queryset and compiles its SQL on every call. For a read of one row by key that is most
-of the read's cost: a checkpoint passage spends about a third of its time building and compiling the
-four reads it makes (its token, its post, the destination, the person). ``PreparedRead`` builds the
+Django builds a queryset and compiles its SQL on every call. For a read of one row by key, or the
+insert of one row, that is most of the statement's cost: a checkpoint passage spent half of its time
+building and compiling its four reads and three inserts. ``PreparedRead`` builds the
 queryset once, for stand-in values, finds each stand-in among the compiled statement's parameters, and
 later runs the same statement with the real values. Rows become model instances the way the ORM makes
 them (the database's converters, ``select_related``), through the compiler kept from the first call.
