@@ -1,4 +1,4 @@
-"""Reads and inserts on a hot path, built and compiled once and then run with new values.
+"""Reads and inserts on a hot path, built and compiled once and then run with new values; bulk inserts.
 
 Django builds a queryset and compiles its SQL on every call. For a read of one row by key, or the
 insert of one row, that is most of the statement's cost: a checkpoint passage spent half of its time
@@ -10,8 +10,10 @@ them (the database's converters, ``select_related``), through the compiler kept 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, Generic, TypeVar, cast
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
@@ -152,3 +154,44 @@ def _insert_for(model: type[models.Model], using: str) -> _Insert:
     placeholders = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders}) {returning_sql}"  # noqa: S608 (names only)
     return _Insert(compiler, fields, returning, sql)
+
+
+ROWS_PER_INSERT = 500  # a multi-row INSERT of 13 columns: 6,500 parameters, well under SQLite's 32,766
+
+
+def rows_insert(
+    table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], *, returning: bool = False, batch: int = 0
+) -> list[int]:
+    """Insert ``rows`` (values of ``columns``, ready for the database) in bulk: with COPY on PostgreSQL (one
+    stream instead of a round trip per row), else with multi-row INSERTs of ``batch`` rows, which SQLite runs
+    about twice as fast as ``executemany``. On SQLite, the new ids if ``returning`` (in the order of ``rows``,
+    as Django's ``bulk_create`` relies on too); PostgreSQL's COPY returns none, so there a caller that needs
+    them draws the ids from the sequence first and writes them."""
+    if not rows:
+        return []
+    connection = connections[DEFAULT_DB_ALIAS]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ", ".join(f'"{c}"' for c in columns)
+            with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return []
+        size = batch or ROWS_PER_INSERT
+        ids: list[int] = []
+        for start in range(0, len(rows), size):
+            part = rows[start : start + size]
+            cursor.execute(_values_sql(table, tuple(columns), len(part), returning), list(chain.from_iterable(part)))
+            if returning:
+                ids += [row[0] for row in cursor.fetchall()]
+        return ids
+
+
+@functools.lru_cache(maxsize=32)
+def _values_sql(table: str, columns: tuple[str, ...], count: int, returning: bool) -> str:
+    """A multi-row INSERT with SQLite's own ``?`` placeholders: Django's cursor rewrites every ``%s`` of a
+    statement on each call, which for 6,500 parameters costs more than encrypting the rows' numbers."""
+    row = "(" + ", ".join("?" * len(columns)) + ")"
+    names = ", ".join(f'"{c}"' for c in columns)
+    sql = f'INSERT INTO "{table}" ({names}) VALUES {", ".join([row] * count)}'  # noqa: S608 (names only)
+    return sql + ' RETURNING "id"' if returning else sql

@@ -3,7 +3,7 @@
 A row whose phone number is already registered (in the file or the database) under the same name is
 left alone, so importing a file twice adds nothing; under another name it is an error.
 
-The rows are written as tuples (COPY on PostgreSQL, one executemany elsewhere), each phone encrypted
+The rows are written as tuples (``core.prepared.rows_insert``: COPY or multi-row INSERTs), each phone encrypted
 and hashed once: ``bulk_create`` would build a model instance per row, prepare every field through
 the ORM and hash each phone a second time, which made a 50,000-row register cost about 7 times the
 bare insert (``bench/mobilization.py``).
@@ -11,7 +11,6 @@ bare insert (``bench/mobilization.py``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from bastion.core.crypto import field_keys
 from bastion.core.imports import UNIT_CODE, Column, Finder, Refused, RowError, _norm, collector_paused, read_sheet
 from bastion.core.models import Institution, Job, OrgUnit, User
+from bastion.core.prepared import rows_insert
 from bastion.core.scope import scoped
 from bastion.core.services.audit import audit_record
 from bastion.core.services.jobs import RUNNERS, _progress, _saving
@@ -180,23 +180,6 @@ RESPONDER_COLUMNS = (
 )
 
 
-def _insert(rows: Sequence[tuple[Any, ...]]) -> None:
-    """Write ``rows`` (``RESPONDER_COLUMNS``) with COPY on PostgreSQL, else with one executemany."""
-    if not rows:
-        return
-    table = Responder._meta.db_table
-    names = ", ".join(f'"{c}"' for c in RESPONDER_COLUMNS)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        placeholders = ", ".join(["%s"] * len(RESPONDER_COLUMNS))
-        sql = f'INSERT INTO "{table}" ({names}) VALUES ({placeholders})'  # noqa: S608 (table and column names only)
-        cursor.executemany(sql, rows)
-
-
 def responders_write(rows: list[ResponderRow]) -> tuple[int, list[RowError]]:
     """Write the checked ``rows`` not registered yet; nothing if one has a phone registered under another name."""
     registered = _registered(rows)
@@ -224,7 +207,7 @@ def responders_write(rows: list[ResponderRow]) -> tuple[int, list[RowError]]:
         new[-1] += (row.skills[:200], row.availability[:200], True, now, now)
     if errors:
         return len(new), errors
-    _insert(new)
+    rows_insert(Responder._meta.db_table, RESPONDER_COLUMNS, new)
     return len(new), errors
 
 

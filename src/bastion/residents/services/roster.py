@@ -10,10 +10,8 @@ model's ``bulk_create`` would build an instance per row and hash every number a 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from typing import Any, TypedDict
 
 from django.db import IntegrityError, connection, transaction
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 from bastion.core.crypto import field_keys, mask_name
 from bastion.core.imports import Refused, collector_paused
 from bastion.core.models import OrgUnit, User
+from bastion.core.prepared import ROWS_PER_INSERT, rows_insert
 from bastion.core.scope import scope_paths
 from bastion.core.services.audit import audit_record
 from bastion.residents.imports.checking import PersonRow, RosterError, RowChecker
@@ -34,7 +33,7 @@ from bastion.residents.validation import name_keys
 CHUNK = 10_000
 PREVIEW_ROWS = 200
 MAX_ERRORS_KEPT = 1000
-INSERT_BATCH = 500  # rows per multi-row INSERT: 13 parameters each, well under SQLite's limit
+INSERT_BATCH = ROWS_PER_INSERT  # rows per multi-row INSERT (a test makes it smaller)
 
 Progress = Callable[[int, int], None]
 
@@ -263,12 +262,12 @@ class _Writer:
         columns: tuple[str, ...] = ("org_unit_id", "name", "name_initials", "name_pinyin", "sex", "birth_date")
         columns += ("id_number", "id_hash", "phone", "phone_hash", "address", "created_at", "updated_at")
         if not postgres:
-            return _insert(self.person_table, columns, rows, returning=True)
+            return rows_insert(self.person_table, columns, rows, returning=True, batch=INSERT_BATCH)
         with connection.cursor() as cursor:
             sequence = "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)"
             cursor.execute(sequence, [self.person_table, len(rows)])
             ids = [row[0] for row in cursor.fetchall()]
-        _insert(self.person_table, ("id", *columns), [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
+        rows_insert(self.person_table, ("id", *columns), [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
         return ids
 
     def _insert_links(self, resolved: Iterable[tuple[_Pending, int]], existing: set[int]) -> None:
@@ -296,41 +295,8 @@ class _Writer:
                 travel_rows.append((pk, travel.from_region, "", arrival, travel.mode, travel.transport_number, now))
         travel_columns: tuple[str, ...] = ("person_id", "from_region", "from_division_code", "arrival_date", "mode")
         travel_columns += ("transport_number", "created_at")
-        _insert(self.tag_table, ("person_id", "categorytag_id"), tag_rows)
-        _insert(self.travel_table, travel_columns, travel_rows)
-
-
-def _insert(table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]], returning: bool = False) -> list[int]:
-    """Insert ``rows``: with COPY on PostgreSQL (one stream instead of a round trip per row), else with
-    multi-row INSERTs, which SQLite runs about twice as fast as ``executemany``. On SQLite, the new ids if
-    ``returning`` (in the order of ``rows``, as Django's ``bulk_create`` relies on too); PostgreSQL's COPY
-    returns none, so there the caller draws the ids from the sequence first and writes them."""
-    if not rows:
-        return []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            names = ", ".join(f'"{c}"' for c in columns)
-            with cursor.cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return []
-        ids: list[int] = []
-        for start in range(0, len(rows), INSERT_BATCH):
-            batch = rows[start : start + INSERT_BATCH]
-            cursor.execute(_values_sql(table, tuple(columns), len(batch), returning), list(chain.from_iterable(batch)))
-            if returning:
-                ids += [row[0] for row in cursor.fetchall()]
-        return ids
-
-
-@functools.lru_cache(maxsize=16)
-def _values_sql(table: str, columns: tuple[str, ...], count: int, returning: bool) -> str:
-    """A multi-row INSERT with SQLite's own ``?`` placeholders: Django's cursor rewrites every ``%s`` of a
-    statement on each call, which for 6,500 parameters costs more than the rows' encryption."""
-    row = "(" + ", ".join("?" * len(columns)) + ")"
-    names = ", ".join(f'"{c}"' for c in columns)
-    sql = f'INSERT INTO "{table}" ({names}) VALUES {", ".join([row] * count)}'  # noqa: S608 (names only)
-    return sql + ' RETURNING "id"' if returning else sql
+        rows_insert(self.tag_table, ("person_id", "categorytag_id"), tag_rows, batch=INSERT_BATCH)
+        rows_insert(self.travel_table, travel_columns, travel_rows, batch=INSERT_BATCH)
 
 
 def _key(item: _Pending) -> tuple[Any, ...]:
