@@ -2,17 +2,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.dateparse import parse_date
 
 from bastion.core.models import OrgUnit, User
 from bastion.core.selectors import orgunit_get_for_user
+
+if TYPE_CHECKING:
+    from django.core.paginator import _SupportsPagination  # a queryset, or rows sliced like one
 
 PAGE_SIZE = 50
 T = TypeVar("T")
@@ -46,7 +48,7 @@ def unit_asked_for(request: HttpRequest, data: QueryDict | None = None) -> OrgUn
 
 
 def paginate(
-    request: HttpRequest, items: QuerySet[Any], per_page: int = PAGE_SIZE, *, count: int | None = None
+    request: HttpRequest, items: _SupportsPagination[Any], per_page: int = PAGE_SIZE, *, count: int | None = None
 ) -> Page[Any]:
     """The page asked for; ``count``, when the caller has a cheaper way to it than counting ``items``."""
     paginator = Paginator(items, per_page)

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -64,7 +63,7 @@ def on_duty(request: AuthedRequest) -> HttpResponse:
         )
         return xlsx_response(_("On duty now"), "on-duty", header, rows)
     context = {
-        "page": Paginator(turns, ON_DUTY_PAGE).get_page(request.GET.get("page")),
+        "page": paginate(request, turns, per_page=ON_DUTY_PAGE),
         "query": query_without_page(request),
         "unit": unit,
         "units": core_selectors.orgunit_choices_for_user(request.user, levels=3),
