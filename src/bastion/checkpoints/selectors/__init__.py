@@ -40,7 +40,7 @@ def post_get_for_user(user: User, post_id: int) -> Post:
     """The post, if ``posts_for_user`` lists it; else 404.
 
     The same rule, checked on the one row: the scope in Python from the unit's path, so a passage
-    registration (which starts here) compiles one short query.
+    registration (which starts here) runs one short query, compiled once.
     """
     if user.has_perm("checkpoints.view_all_passages"):
         post = _POST.first(pk=post_id)
