@@ -37,6 +37,7 @@ def configure(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["BASTION_DEBUG"] = "0"  # DEBUG would log every query on both sides
     os.environ["BASTION_DATA_DIR"] = str(BENCH_DATA_DIR)
+    BENCH_DATA_DIR.mkdir(parents=True, exist_ok=True)  # huey's SQLite queue lives there without Redis
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production")
     os.environ.setdefault("BASTION_LOG_LEVEL", "WARNING")
     import django
