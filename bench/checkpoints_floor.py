@@ -1,12 +1,13 @@
 """The floor of the checkpoint load test: a passage's own SQL, replayed by a bare view through the same server.
 
-``record(client, post, key, body)`` sends one inbound passage through the API in the bench process and keeps
-every statement it ran, with its parameters as the driver received them (``connection.execute_wrapper``), in a
-pickle. The load test then serves Bastion with ``bench.floor_settings``: Bastion's URLs and settings, plus
-``POST /bench/floor`` (``replay``), a plain Django view that reads the request's JSON body and runs the same
-statements again: the reads as they were, then the writes in one transaction, with a fresh idempotency key
-and the new passage's id where the recorded one was. No validation, no encryption, no ORM: what the database
-and the server cost for the rows a passage must write, the most any work in Python could reach.
+``record(client, post, key, body, path)`` sends one inbound passage through the API in the bench process and
+keeps every statement it ran, with its parameters as the driver received them (``connection.execute_wrapper``),
+in a pickle at ``path``. The load test then serves Bastion with ``bench.floor_settings``: Bastion's URLs and
+settings, plus ``POST /bench/floor`` (``replay``), a plain Django view that reads the request's JSON body and
+runs the same statements again: the reads as they were, then the writes in one transaction, with a fresh
+idempotency key and the new passage's id in its arrival and its audit event. No validation, no encryption, no
+ORM: what the database and the server cost for the rows a passage must read and write, the most any work in
+Python could reach.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ FLOOR_PATH = "/bench/floor"
 STATEMENTS_ENV = "BENCH_FLOOR_STATEMENTS"  # the pickle ``record`` wrote, for the server's workers
 
 Statement = tuple[str, tuple[Any, ...]]
+Write = tuple[str, tuple[Any, ...], dict[int, str]]  # with the positions of the parameters to renew
 COLUMNS = re.compile(r'INSERT INTO "\w+" \((?P<columns>[^)]*)\) VALUES \([^)]*\)(?: RETURNING .*)?$')
 RENEWED = ("idempotency_key", "passage_id", "object_id")
 
@@ -80,11 +82,9 @@ def _renewed_columns(sql: str, params: tuple[Any, ...]) -> dict[int, str]:
 
 
 @cache
-def _recorded() -> tuple[list[Statement], list[tuple[str, tuple[Any, ...], dict[int, str]]]]:
-    loaded: tuple[list[Statement], list[tuple[str, tuple[Any, ...], dict[int, str]]]] = pickle.loads(  # noqa: S301 (the bench's own file)
-        Path(os.environ[STATEMENTS_ENV]).read_bytes()
-    )
-    return loaded
+def _recorded() -> tuple[list[Statement], list[Write]]:
+    recorded: tuple[list[Statement], list[Write]] = pickle.loads(Path(os.environ[STATEMENTS_ENV]).read_bytes())  # noqa: S301 (the bench's own file)
+    return recorded
 
 
 def replay(request: HttpRequest) -> HttpResponse:

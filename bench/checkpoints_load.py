@@ -4,10 +4,10 @@
 one active post at a township, an account of role ``checkpoint_staff`` scoped to that township and
 added to the post's staff, and an API token for it (``token_create``). It then starts
 ``gunicorn bastion.wsgi:application --workers 2`` on a free loopback port, with the environment of
-this process (``bench.run.configure``), waits for ``GET /api/v1/health`` and drives it with locust,
-headless, in a subprocess of its own (locust patches the standard library with gevent, which must
-not happen in the process that holds Django's connections), one ``FastHttpUser`` class per endpoint,
-no wait between requests:
+this process (``bench.run.configure``) and ``bench.floor_settings`` (Bastion's, and the floor view),
+waits for ``GET /api/v1/health`` and drives it with locust, headless, in a subprocess of its own (locust
+patches the standard library with gevent, which must not happen in the process that holds Django's
+connections), one ``FastHttpUser`` class per endpoint, no wait between requests:
 
 - ``GET /api/v1/health`` (no database, no auth): the baseline;
 - ``POST /api/v1/checkpoints/posts/{post_id}/passages`` with a bearer token, a fresh ``Idempotency-Key``
@@ -20,7 +20,9 @@ none is). Entries:
 
 - ``checkpoints_passage_throughput``: passages/s, against health requests/s; ratio target at least
   ``TARGET_RATIO`` (``higher_is_better``);
-- ``checkpoints_passage_p99``: p99 in ms at the kept step, target ``TARGET_P99_MS``.
+- ``checkpoints_passage_p99``: p99 in ms at the kept step, target ``TARGET_P99_MS``;
+- ``checkpoints_passage_floor``: ``POST /bench/floor``, the passage's own statements replayed by a bare view
+  (``bench.checkpoints_floor``), against health requests/s: the ceiling of the first entry, no target.
 
 The notes give every step, p50, the CPU the load generator and the gunicorn workers took, and the
 in-process cost of one request of each endpoint (Django's test client, no HTTP), for where time goes.
