@@ -244,17 +244,13 @@ def stored_register(data: bytes, township: Any) -> Register:
     return register
 
 
-def floor_seconds(data: bytes, township: Any) -> float:
-    """The least an import of ``data`` can take: ``stored_register`` (the read, and the work on each row the
-    issue requires), then its rows inserted the import's way (``rows_insert``) in one transaction."""
+def register_insert(register: Register) -> None:
+    """Insert ``register`` the import's way (``rows_insert``), in one transaction."""
     from django.db import connection, transaction
 
     from bastion.core.prepared import rows_insert
     from bastion.residents.models import Person, TravelEntry
 
-    empty_register()
-    start = time.perf_counter()
-    register = stored_register(data, township)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -32768")  # as the import sets it
@@ -262,6 +258,14 @@ def floor_seconds(data: bytes, township: Any) -> float:
         rows_insert(Person._meta.db_table, ("id", *PERSON_COLUMNS), register.persons)
         rows_insert(Person.tags.through._meta.db_table, ("person_id", "categorytag_id"), register.tags)
         rows_insert(TravelEntry._meta.db_table, TRAVEL_COLUMNS, register.travels)
+
+
+def floor_seconds(data: bytes, township: Any) -> float:
+    """The least an import of ``data`` can take: ``stored_register`` (the read, and the work on each row the
+    issue requires), then ``register_insert``."""
+    empty_register()
+    start = time.perf_counter()
+    register_insert(stored_register(data, township))
     seconds = time.perf_counter() - start
     empty_register()
     return seconds

@@ -6,16 +6,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import transaction
 
-from bastion.core.prepared import rows_insert
 from bastion.residents.models import Person, TravelEntry
 from bastion.residents.services.roster import roster_import
 from bench.residents import (
     HEADER,
     PERSON_COLUMNS,
-    TRAVEL_COLUMNS,
     empty_register,
+    register_insert,
     roster_rows,
     setup_units,
     sheet_file,
@@ -52,10 +50,7 @@ def test_the_floor_writes_the_rows_the_roster_import_writes(tmp_path: Path) -> N
     empty_register()
 
     register = stored_register(data, township)
-    with transaction.atomic():
-        rows_insert(Person._meta.db_table, ("id", *PERSON_COLUMNS), register.persons)
-        rows_insert(Person.tags.through._meta.db_table, ("person_id", "categorytag_id"), register.tags)
-        rows_insert(TravelEntry._meta.db_table, TRAVEL_COLUMNS, register.travels)
+    register_insert(register)
 
     assert register_as_stored() == imported
     numbers = [row[1 + PERSON_COLUMNS.index("id_number")] for row in register.persons]
