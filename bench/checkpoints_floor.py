@@ -46,7 +46,7 @@ def record(client: Client, post: Post, key: str, body: dict[str, Any], path: Pat
     """
     from django.db import connection
 
-    from bench.checkpoints_load import passages_path
+    from bench.checkpoints_load import passage_request
 
     ran: list[Statement] = []
 
@@ -55,13 +55,8 @@ def record(client: Client, post: Post, key: str, body: dict[str, Any], path: Pat
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(keep):
-        response = client.post(
-            passages_path(post.pk),
-            data=json.dumps(body),
-            content_type="application/json",
-            headers={"Authorization": f"Bearer {key}", "Idempotency-Key": str(uuid.uuid4())},
-        )
-    if response.status_code != 201:
+        response = passage_request(client, post, key, body)
+    if response.status_code != 201:  # a new passage, not one given back for its key
         raise AssertionError(f"recording a passage: status {response.status_code}: {response.content[:500]!r}")
     statements = [(sql, params) for sql, params in ran if not sql.startswith(("BEGIN", "SAVEPOINT", "RELEASE"))]
     reads = [(sql, params) for sql, params in statements if sql.lstrip().upper().startswith("SELECT")]
